@@ -1,0 +1,303 @@
+"""`metrics.json` (SPEC §9): the machine-readable record of one run.
+
+The pydantic models below *are* the format: `metrics_json_schema()` is generated
+from them, `render_metrics_json` writes through them, and `load_metrics_json`
+reads through them (the org `merge` command), so writer, schema and reader cannot
+drift apart.
+
+Invariants:
+- absent means absent: optional fields are omitted, never `null`, with one
+  deliberate exception: `people` is always present and is `null` for metrics that
+  describe machines rather than people (system metrics) or have no people set;
+- `value`, `p50`, `p90`, `tier` and `details` appear only when `status` is `ok`
+  (and `previous.value` only when the previous status is ok): the models reject
+  anything else and the JSON Schema states it with `if`/`then`/`else`, so a
+  suppressed number cannot be written or accepted (SPEC §7);
+- bytes are stable: sorted keys, 2-space indent, a trailing newline, floats at
+  full precision (shortest round-trip repr).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Annotated, Any, Final, Literal
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    model_serializer,
+    model_validator,
+)
+from pydantic.json_schema import GenerateJsonSchema, SkipJsonSchema
+from pydantic_core import core_schema
+
+from devex_metrics.artifacts import Artifact
+from devex_metrics.metrics.result import Status
+from devex_metrics.model import Window
+from devex_metrics.privacy.report import PublishedMetric, PublishedReport, PublishedValue
+
+METRICS_JSON_PATH = "metrics.json"
+SCHEMA_VERSION: Final = 1
+TOOL_NAME = "devex-metrics"
+_OK_ONLY = ("value", "p50", "p90", "tier", "details")
+_ABSENT: dict[str, Any] = {"properties": {name: False for name in _OK_ONLY}}
+_PREVIOUS_ABSENT: dict[str, Any] = {"properties": {"value": False}}
+
+
+Omitted = SkipJsonSchema[None]
+"""An optional field that is left out of the document rather than written as null;
+the schema therefore admits only the present type."""
+
+
+def _only_when_ok(absent: dict[str, Any]) -> dict[str, Any]:
+    """JSON Schema: when `status` is not `ok`, the named properties must be absent."""
+    return {"if": {"properties": {"status": {"const": "ok"}}}, "else": absent}
+
+
+class _Document(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+class Tool(_Document):
+    name: str
+    version: str
+
+
+class Repository(_Document):
+    name: str = Field(description="OWNER/NAME, or the checkout's folder name offline")
+    default_branch: str
+    head_sha: str | Omitted = Field(None, description="tip of the default branch measured")
+
+
+class WindowSpan(_Document):
+    start: AwareDatetime = Field(description="inclusive, UTC")
+    end: AwareDatetime = Field(description="exclusive, UTC")
+    days: float
+
+
+class DataSource(_Document):
+    name: str
+    requests: int = Field(ge=0, description="API requests or git processes it cost")
+    detail: str | Omitted = None
+
+
+class Sources(_Document):
+    deployments: str | Omitted = Field(
+        None, description="deployment source used (SPEC §5); absent when none yielded one"
+    )
+    data: tuple[DataSource, ...]
+
+
+class Privacy(_Document):
+    min_group_size: int = Field(ge=1, description="k: people needed to publish a number")
+    suppressed: tuple[str, ...] = Field(description="ids of suppressed metrics")
+    rule_counts: Mapping[str, int] = Field(description="values suppressed, per rule")
+    opt_out_configured: bool
+
+
+class Previous(_Document):
+    """The previous window's gated result of a metric, for trends."""
+
+    model_config = ConfigDict(json_schema_extra=_only_when_ok(_PREVIOUS_ABSENT))
+
+    status: Status
+    value: float | Omitted = None
+
+    @model_validator(mode="after")
+    def _value_only_when_ok(self) -> Previous:
+        if self.status is not Status.OK and self.value is not None:
+            raise ValueError(f"previous value present with status {self.status}")
+        return self
+
+
+class Metric(_Document):
+    """One metric. `people` is always present: a count, or null for system metrics."""
+
+    model_config = ConfigDict(json_schema_extra=_only_when_ok(_ABSENT))
+
+    status: Status
+    unit: str
+    title: str
+    samples: int = Field(ge=0)
+    people: Annotated[int, Field(ge=0)] | None = Field(
+        description="distinct people behind the number; null for system metrics "
+        "(machines, not people) and where no people set applies",
+    )
+    value: float | Omitted = None
+    p50: float | Omitted = None
+    p90: float | Omitted = None
+    tier: Literal["elite", "high", "medium", "low"] | Omitted = None
+    details: Mapping[str, int | float | str] | Omitted = None
+    note: str | Omitted = None
+    previous: Previous | Omitted = None
+
+    @model_validator(mode="after")
+    def _numbers_only_when_ok(self) -> Metric:
+        present = [name for name in _OK_ONLY if getattr(self, name) is not None]
+        if self.status is not Status.OK and present:
+            raise ValueError(f"{', '.join(present)} present with status {self.status}")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _keep_people(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """`exclude_none` drops nulls; `people` is the one null that carries meaning."""
+        data: dict[str, Any] = handler(self)
+        data.setdefault("people", self.people)
+        return data
+
+
+class Health(_Document):
+    score: int | Omitted = Field(None, description="0–100; absent below 3 components")
+    components: Mapping[str, float] = Field(description="metric id → 0–100 points used")
+
+
+class MetricsDocument(_Document):
+    """The whole `metrics.json` document, schema version 1."""
+
+    model_config = ConfigDict(title="devex-metrics metrics.json")
+
+    schema_version: Literal[1]
+    generated_at: AwareDatetime
+    tool: Tool
+    repository: Repository
+    window: WindowSpan
+    previous_window: WindowSpan
+    sources: Sources
+    privacy: Privacy
+    partial: bool = Field(description="true when a source could not be read completely")
+    metrics: Mapping[str, Metric]
+    health: Health
+
+
+def _span(window: Window) -> WindowSpan:
+    return WindowSpan(start=window.start, end=window.end, days=window.days)
+
+
+def _previous(previous: PublishedValue | None) -> Previous | None:
+    if previous is None:
+        return None
+    value = previous.value if previous.status is Status.OK else None
+    return Previous(status=previous.status, value=_float(value))
+
+
+def _metric(metric: PublishedMetric) -> Metric:
+    """Copy a gated metric; non-ok metrics carry no numbers even if handed some."""
+    numbers: dict[str, Any] = {}
+    if metric.ok:
+        numbers = {
+            "value": _float(metric.value),
+            "p50": _float(metric.p50),
+            "p90": _float(metric.p90),
+            "tier": metric.tier,
+            "details": dict(metric.details) or None,
+        }
+    return Metric(
+        status=metric.status,
+        unit=metric.spec.unit,
+        title=metric.spec.title,
+        samples=metric.samples,
+        people=metric.people,
+        note=metric.note or None,
+        previous=_previous(metric.previous),
+        **numbers,
+    )
+
+
+def _float(number: float | None) -> float | None:
+    return None if number is None else float(number)
+
+
+def build_metrics_document(report: PublishedReport) -> MetricsDocument:
+    """The `metrics.json` document of a gated report."""
+    health = report.metrics.get("health.score")
+    score = health.value if health is not None and health.ok else None
+    return MetricsDocument(
+        schema_version=SCHEMA_VERSION,
+        generated_at=report.generated_at,
+        tool=Tool(name=TOOL_NAME, version=report.tool_version),
+        repository=Repository(
+            name=report.repository.name,
+            default_branch=report.repository.default_branch,
+            head_sha=report.repository.head_sha,
+        ),
+        window=_span(report.window),
+        previous_window=_span(report.previous_window),
+        sources=Sources(
+            deployments=report.deployment_source,
+            data=tuple(
+                DataSource(name=use.name, requests=use.requests, detail=use.detail or None)
+                for use in report.sources
+            ),
+        ),
+        privacy=Privacy(
+            min_group_size=report.privacy.min_group_size,
+            suppressed=report.privacy.suppressed_ids,
+            rule_counts=dict(report.privacy.rule_counts),
+            opt_out_configured=report.privacy.opt_out_entries > 0,
+        ),
+        partial=report.partial,
+        metrics={metric_id: _metric(metric) for metric_id, metric in report.metrics.items()},
+        health=Health(
+            score=None if score is None else round(score),
+            components=dict(report.health_components),
+        ),
+    )
+
+
+def dump_metrics_document(document: MetricsDocument) -> str:
+    """The canonical text of a document: what `render_metrics_json` writes."""
+    data = document.model_dump(mode="json", exclude_none=True)
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_metrics_json(report: PublishedReport) -> Artifact:
+    """`metrics.json` of a gated report."""
+    return Artifact.text(METRICS_JSON_PATH, dump_metrics_document(build_metrics_document(report)))
+
+
+class _OmitNullDefaults(GenerateJsonSchema):
+    """`"default": null` would contradict "absent, never null"; leave it out."""
+
+    def default_schema(self, schema: core_schema.WithDefaultSchema) -> dict[str, Any]:
+        json_schema = super().default_schema(schema)
+        if "default" in json_schema and json_schema["default"] is None:
+            del json_schema["default"]
+        return json_schema
+
+
+def metrics_json_schema() -> dict[str, Any]:
+    """JSON Schema (Draft 2020-12) of `metrics.json`, generated from the models."""
+    schema = MetricsDocument.model_json_schema(schema_generator=_OmitNullDefaults)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+def load_metrics_json(text: str) -> MetricsDocument:
+    """Read a `metrics.json`; `ValueError` says what is wrong and what to do.
+
+    The version is checked first, so a file from another major format gets a
+    message about versions rather than a list of field errors.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"metrics.json is not valid JSON: {error}") from error
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    if version != SCHEMA_VERSION:
+        raise ValueError(
+            f"metrics.json has schema_version {version!r}, but this devex-metrics reads "
+            f"schema_version {SCHEMA_VERSION} only: regenerate it with `devex-metrics "
+            "report` from a matching devex-metrics version"
+        )
+    try:
+        return MetricsDocument.model_validate_json(text)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}"
+            for item in error.errors(include_url=False)[:5]
+        )
+        raise ValueError(f"metrics.json does not match schema version 1: {problems}") from error

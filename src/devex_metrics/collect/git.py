@@ -1,0 +1,223 @@
+"""Git collector: the repository's history as domain records, in a handful of git runs.
+
+- One streamed `git log -z` reads every commit of the default branch and of the
+  deployment tags (sha, parents, mailmapped author email, author and committer
+  times, message). Ancestry questions (which commits a deployment ships, is this a
+  rollback) are answered in memory from the parents it returns, never with one
+  git process per commit; `--numstat` is never run.
+- One `git for-each-ref` reads the tags with their correct times: the tagger date
+  of an annotated tag, the committer date of a lightweight tag's commit.
+- A shallow clone (the default of `actions/checkout`) would silently truncate
+  history, so it is refused with the fix named, unless `unshallow` is allowed.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from devex_metrics.errors import RunError, UsageError
+from devex_metrics.model import Commit, Tag
+
+log = logging.getLogger(__name__)
+
+_GIT_CONFIG = (
+    "-c", "core.quotepath=off",
+    "-c", "log.showSignature=false",
+    "-c", "i18n.logOutputEncoding=UTF-8",
+    "-c", "color.ui=false",
+)  # fmt: skip
+_LOG_FIELDS = 6
+_LOG_FORMAT = "%H%x00%P%x00%aE%x00%at%x00%ct%x00%B"
+_PROGRESS_EVERY = 20_000
+
+
+@dataclass
+class Git:
+    """A git checkout, with a count of the git processes run (reported as a source)."""
+
+    root: Path
+    calls: int = 0
+
+    def _argv(self, args: Sequence[str]) -> list[str]:
+        return ["git", "-C", str(self.root), *_GIT_CONFIG, *args]
+
+    def run(self, *args: str, stdin: str | None = None, check: bool = True) -> str:
+        self.calls += 1
+        proc = subprocess.run(
+            self._argv(args), input=stdin, capture_output=True, text=True,
+            encoding="utf-8", errors="replace", check=False,
+        )  # fmt: skip
+        if check and proc.returncode != 0:
+            raise RunError(
+                f"git {' '.join(args[:2])} failed in {self.root}: "
+                f"{proc.stderr.strip() or 'exit ' + str(proc.returncode)}"
+            )
+        return proc.stdout
+
+    def stream(self, args: Sequence[str], stdin: str | None = None) -> Iterator[bytes]:
+        """Yield NUL-separated fields of a git command's output without buffering it whole."""
+        self.calls += 1
+        proc = subprocess.Popen(
+            self._argv(args), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )  # fmt: skip
+        assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+        proc.stdin.write((stdin or "").encode())
+        proc.stdin.close()
+        pending = b""
+        while chunk := proc.stdout.read(1 << 20):
+            *fields, pending = (pending + chunk).split(b"\0")
+            yield from fields
+        if pending:
+            yield pending
+        err = proc.stderr.read().decode("utf-8", "replace")
+        if proc.wait() != 0:
+            raise RunError(f"git {' '.join(args[:1])} failed in {self.root}: {err.strip()}")
+
+
+def open_repository(path: Path) -> Git:
+    """Check that `path` is a git repository; a clear exit-2 error otherwise."""
+    if not path.is_dir():
+        raise UsageError(f"--repo {path}: no such folder. Pass the path of a git checkout.")
+    git = Git(path)
+    probe = subprocess.run(
+        ["git", "-C", str(path), "rev-parse", "--git-dir"], capture_output=True, check=False
+    )
+    git.calls += 1
+    if probe.returncode != 0:
+        raise UsageError(
+            f"--repo {path}: not a git repository. Run inside a git checkout "
+            "or pass --repo PATH of one (`git clone` it first)."
+        )
+    return git
+
+
+def ensure_full_history(git: Git, *, unshallow: bool) -> None:
+    """Refuse a shallow clone (it hides history), or deepen it when allowed."""
+    if git.run("rev-parse", "--is-shallow-repository").strip() != "true":
+        return
+    if unshallow:
+        log.info("shallow clone: fetching the full history (git fetch --unshallow --tags)")
+        git.run("fetch", "--unshallow", "--tags", "--quiet")
+        return
+    raise UsageError(
+        f"{git.root} is a shallow clone, so the history (and every metric) would be "
+        "truncated. Fix: in the workflow set `fetch-depth: 0` on actions/checkout "
+        "(`with: {fetch-depth: 0}`), or run `git fetch --unshallow --tags` locally, or pass "
+        "--unshallow to let devex-metrics deepen it."
+    )
+
+
+def _ref_exists(git: Git, ref: str) -> bool:
+    return bool(git.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False))
+
+
+def resolve_default_branch(git: Git, configured: str | None) -> tuple[str, str | None]:
+    """(branch name, ref to read) of the default branch; ref is None for an empty repo.
+
+    Order: the configured name; origin's HEAD; the checked-out branch; origin/main or
+    origin/master (a detached pull-request checkout); finally HEAD itself.
+    """
+    if configured:
+        for ref in (f"refs/heads/{configured}", f"refs/remotes/origin/{configured}", configured):
+            if _ref_exists(git, ref):
+                return configured, ref
+        raise UsageError(
+            f"default_branch '{configured}' does not exist in {git.root}. Fix "
+            "`default_branch` in the config, or fetch that branch."
+        )
+    origin_head = git.run("symbolic-ref", "-q", "refs/remotes/origin/HEAD", check=False).strip()
+    if origin_head and _ref_exists(git, origin_head):
+        return origin_head.removeprefix("refs/remotes/origin/"), origin_head
+    current = git.run("symbolic-ref", "-q", "HEAD", check=False).strip()
+    if current and _ref_exists(git, current):
+        return current.removeprefix("refs/heads/"), current
+    for name in ("main", "master"):
+        if _ref_exists(git, f"refs/remotes/origin/{name}"):
+            return name, f"refs/remotes/origin/{name}"
+    if _ref_exists(git, "HEAD"):
+        return "HEAD", "HEAD"
+    return current.removeprefix("refs/heads/") or "main", None
+
+
+def _utc(epoch: bytes | str) -> datetime:
+    return datetime.fromtimestamp(int(epoch), UTC)
+
+
+def read_tags(git: Git) -> tuple[Tag, ...]:
+    """Tags that peel to a commit, in git's listing order (the deployment tie-break)."""
+    fmt = "%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00" \
+          "%(*objectname)%00%(creatordate:unix)%00%(*committerdate:unix)"  # fmt: skip
+    out = git.run("for-each-ref", "refs/tags", f"--format={fmt}")
+    rows = [line.split("\0") for line in out.splitlines() if line]
+    nested = [r[0] for r in rows if r[1] == "tag" and r[3] == "tag"]
+    peeled = _peel(git, nested)
+    tags: list[Tag] = []
+    for name, kind, obj, inner_kind, inner_obj, created, inner_committed in rows:
+        if kind == "commit":
+            tags.append(Tag(name, obj, _utc(created), annotated=False))
+        elif kind == "tag" and inner_kind == "commit":
+            tags.append(Tag(name, inner_obj, _utc(created or inner_committed), annotated=True))
+        elif kind == "tag" and name in peeled:
+            sha, committed = peeled[name]
+            tags.append(Tag(name, sha, _utc(created) if created else committed, annotated=True))
+    return tuple(tags)
+
+
+def _peel(git: Git, names: list[str]) -> dict[str, tuple[str, datetime]]:
+    """Resolve tags of tags (rare) to their commit and its committer time, in one run."""
+    if not names:
+        return {}
+    out = git.run("log", "--no-walk=unsorted", "--format=%H %ct",
+                  *(f"refs/tags/{n}^{{commit}}" for n in names), check=False)  # fmt: skip
+    lines = out.splitlines()
+    result: dict[str, tuple[str, datetime]] = {}
+    for name, line in zip(names, lines, strict=False):
+        sha, committed = line.split()
+        result[name] = (sha, _utc(committed))
+    return result
+
+
+def read_commits(git: Git, tips: Sequence[str]) -> dict[str, Commit]:
+    """Every commit reachable from `tips`, streamed from one `git log`."""
+    if not tips:
+        return {}
+    fields = git.stream(
+        ["log", "-z", "--use-mailmap", f"--format={_LOG_FORMAT}", "--stdin"],
+        stdin="\n".join(tips) + "\n",
+    )
+    commits: dict[str, Commit] = {}
+    show_progress = sys.stderr.isatty()
+    for record in _chunks(fields):
+        sha, parents, email, author_at, committer_at, message = record
+        commit = Commit(
+            sha=sha.decode(),
+            parents=tuple(parents.decode().split()),
+            author_email=email.decode("utf-8", "replace").lower(),
+            author_time=_utc(author_at),
+            committer_time=_utc(committer_at),
+            message=message.decode("utf-8", "replace"),
+        )
+        commits[commit.sha] = commit
+        if show_progress and len(commits) % _PROGRESS_EVERY == 0:
+            print(f"\rreading history: {len(commits):,} commits", end="", file=sys.stderr)
+    if show_progress and len(commits) >= _PROGRESS_EVERY:
+        print(file=sys.stderr)
+    return commits
+
+
+def _chunks(fields: Iterator[bytes]) -> Iterator[list[bytes]]:
+    record: list[bytes] = []
+    for value in fields:
+        if not record and not value:
+            continue  # the separator git puts between records under -z
+        record.append(value.lstrip(b"\n") if not record else value)
+        if len(record) == _LOG_FIELDS:
+            yield record
+            record = []

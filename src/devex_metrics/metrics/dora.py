@@ -1,0 +1,148 @@
+"""The five DORA metrics (SPEC §5) over one window.
+
+Inputs are derived facts (deployments with the commits they ship, failure info),
+so every function here is pure arithmetic on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta
+from fractions import Fraction
+
+from devex_metrics.derive.deployments import ShippedDeployment
+from devex_metrics.derive.failures import FailureInfo
+from devex_metrics.derive.people import Person
+from devex_metrics.metrics import tiers
+from devex_metrics.metrics.catalogue import spec
+from devex_metrics.metrics.result import MetricResult, Status
+from devex_metrics.metrics.stats import p50_p90
+from devex_metrics.model import Commit, Window
+
+HOUR = timedelta(hours=1)
+_NO_DEPLOYMENTS = "no deployment in the window"
+
+
+def _in_window(shipped: Sequence[ShippedDeployment], window: Window) -> list[ShippedDeployment]:
+    return [s for s in shipped if window.contains(s.deployment.time)]
+
+
+def _ratio(numerator: int, denominator: int, metric_id: str, tier: str | None) -> MetricResult:
+    return MetricResult(spec(metric_id), Status.OK, denominator,
+                        value=numerator / denominator, tier=tier,
+                        details={"numerator": numerator})  # fmt: skip
+
+
+def deployment_frequency(shipped: Sequence[ShippedDeployment], window: Window) -> MetricResult:
+    count = len(_in_window(shipped, window))
+    if count == 0:
+        return MetricResult(spec("dora.deployment_frequency"), Status.INSUFFICIENT_DATA, 0,
+                            note=_NO_DEPLOYMENTS)  # fmt: skip
+    seconds = int((window.end - window.start).total_seconds())
+    per_week = Fraction(count * 7 * 86_400, seconds)
+    return MetricResult(spec("dora.deployment_frequency"), Status.OK, count,
+                        value=float(per_week), tier=tiers.frequency_tier(per_week))  # fmt: skip
+
+
+def lead_time(
+    shipped: Sequence[ShippedDeployment],
+    window: Window,
+    person_of: Callable[[Commit], Person],
+    change_time: Callable[[Commit], datetime],
+) -> MetricResult:
+    """p50/p90 of deployment time − change time over measured changes; the first
+    known deployment has no baseline; bots, AI agents and opted-out people's
+    changes are not measured; negative values are dropped and counted."""
+    hours: list[float] = []
+    people: set[str] = set()
+    dropped = 0
+    for deployment in _in_window(shipped, window):
+        if deployment.index == 0:
+            continue
+        for change in deployment.changes:
+            person = person_of(change)
+            if not person.counted:
+                continue
+            value = (deployment.deployment.time - change_time(change)) / HOUR
+            if value < 0:
+                dropped += 1
+                continue
+            hours.append(value)
+            people.add(person.key)
+    details = {"dropped_negative": dropped}
+    if not hours:
+        return MetricResult(spec("dora.lead_time"), Status.INSUFFICIENT_DATA, 0,
+                            people=frozenset(people), details=details,
+                            note="no measured change in the window's deployments")  # fmt: skip
+    p50, p90 = p50_p90(hours)
+    return MetricResult(spec("dora.lead_time"), Status.OK, len(hours), value=p50,
+                        people=frozenset(people), p50=p50, p90=p90,
+                        tier=tiers.lead_time_tier(p50), details=details)  # fmt: skip
+
+
+def change_failure_rate(
+    shipped: Sequence[ShippedDeployment], failures: Sequence[FailureInfo], window: Window
+) -> MetricResult:
+    inside = _in_window(shipped, window)
+    if not inside:
+        return MetricResult(spec("dora.change_failure_rate"), Status.INSUFFICIENT_DATA, 0,
+                            note=_NO_DEPLOYMENTS)  # fmt: skip
+    failed = sum(1 for s in inside if failures[s.index].failed)
+    rate = Fraction(failed, len(inside))
+    return _ratio(failed, len(inside), "dora.change_failure_rate", tiers.failure_rate_tier(rate))
+
+
+def recovery_time(
+    shipped: Sequence[ShippedDeployment], failures: Sequence[FailureInfo], window: Window
+) -> MetricResult:
+    hours: list[float] = []
+    unrecovered = 0
+    for deployment in _in_window(shipped, window):
+        info = failures[deployment.index]
+        if not info.failed:
+            continue
+        remedy = info.remedy_time
+        if remedy is None:
+            unrecovered += 1
+        else:
+            hours.append((remedy - deployment.deployment.time) / HOUR)
+    details = {"unrecovered": unrecovered}
+    if not hours:
+        return MetricResult(
+            spec("dora.recovery_time"),
+            Status.INSUFFICIENT_DATA,
+            0,
+            details=details,
+            note="no recovered failed deployment in the window",
+        )
+    p50, p90 = p50_p90(hours)
+    return MetricResult(spec("dora.recovery_time"), Status.OK, len(hours), value=p50, p50=p50,
+                        p90=p90, tier=tiers.recovery_tier(p50), details=details)  # fmt: skip
+
+
+def rework_rate(
+    shipped: Sequence[ShippedDeployment], failures: Sequence[FailureInfo], window: Window
+) -> MetricResult:
+    inside = _in_window(shipped, window)
+    if not inside:
+        return MetricResult(spec("dora.rework_rate"), Status.INSUFFICIENT_DATA, 0,
+                            note=_NO_DEPLOYMENTS)  # fmt: skip
+    remedies = sum(1 for s in inside if failures[s.index].is_remedy)
+    return _ratio(remedies, len(inside), "dora.rework_rate", None)
+
+
+def dora_metrics(
+    shipped: Sequence[ShippedDeployment],
+    failures: Sequence[FailureInfo],
+    window: Window,
+    person_of: Callable[[Commit], Person],
+    change_time: Callable[[Commit], datetime],
+) -> Mapping[str, MetricResult]:
+    results = (
+        deployment_frequency(shipped, window),
+        lead_time(shipped, window, person_of, change_time),
+        change_failure_rate(shipped, failures, window),
+        recovery_time(shipped, failures, window),
+        rework_rate(shipped, failures, window),
+    )
+    return {r.id: r for r in results}

@@ -1,0 +1,88 @@
+"""`PublishedReport`: the only type reporters accept.
+
+Its constructor refuses to run unless called with the gate's private key, so the
+one way to obtain a `PublishedReport` is `privacy.gate.apply_gate`. Nothing in it
+names a person: metrics carry people *counts*, never sets; evidence carries
+system events only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from devex_metrics.metrics.catalogue import MetricSpec
+from devex_metrics.metrics.result import DeploymentEvent, Detail, Status
+from devex_metrics.model import RepositoryInfo, SourceUse, Window
+
+_GATE_KEY = object()
+
+
+@dataclass(frozen=True)
+class PublishedValue:
+    """A gated value of an earlier window (for trends)."""
+
+    status: Status
+    value: float | None
+
+
+@dataclass(frozen=True)
+class PublishedMetric:
+    """A gated metric. `value`, `p50`, `p90`, `tier` and `details` are present only
+    when `status` is ok; `samples` and `people` (a count) are always shown."""
+
+    spec: MetricSpec
+    status: Status
+    samples: int
+    people: int | None
+    value: float | None = None
+    p50: float | None = None
+    p90: float | None = None
+    tier: str | None = None
+    details: Mapping[str, Detail] = field(default_factory=dict)
+    note: str = ""
+    previous: PublishedValue | None = None
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def ok(self) -> bool:
+        return self.status is Status.OK
+
+
+@dataclass(frozen=True)
+class PrivacySummary:
+    """What the gate did, in counts only."""
+
+    min_group_size: int
+    suppressed_ids: tuple[str, ...]
+    rule_counts: Mapping[str, int]
+    opt_out_entries: int
+
+
+@dataclass(frozen=True)
+class PublishedReport:
+    generated_at: datetime
+    tool_version: str
+    repository: RepositoryInfo
+    window: Window
+    deployment_source: str | None
+    metrics: Mapping[str, PublishedMetric]
+    health_components: Mapping[str, float]
+    privacy: PrivacySummary
+    sources: tuple[SourceUse, ...]
+    deployments: tuple[DeploymentEvent, ...]
+    commit_range: tuple[str | None, str | None]
+    partial: bool
+    gate_key: object = field(repr=False, compare=False, default=None)
+
+    def __post_init__(self) -> None:
+        if self.gate_key is not _GATE_KEY:
+            raise TypeError("a PublishedReport is made only by privacy.gate.apply_gate")
+
+    @property
+    def previous_window(self) -> Window:
+        return self.window.previous()

@@ -1,0 +1,1 @@
+"""Jinja2 templates and the files `init` scaffolds (package data)."""
