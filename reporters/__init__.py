@@ -4,7 +4,9 @@ Reporters are pure: they take the gated report (and, for trends, the gated
 history of earlier runs) and return `Artifact`s; writing them is `publish`'s job.
 `render_all` runs the reporters the config's `outputs` asks for; `history.jsonl`,
 the deployment evidence and `manifest.json` are always written, since trends and
-the evidence trail depend on them.
+the evidence trail depend on them. Trend charts start with the second report
+window (one point is no trend); matplotlib and the CycloneDX library are imported
+only when their output is rendered, which keeps a run fast.
 """
 
 from __future__ import annotations
@@ -16,14 +18,15 @@ from devex_metrics.artifacts import Artifact
 from devex_metrics.model import Dependency
 from devex_metrics.privacy.report import PublishedReport
 from devex_metrics.reporters.badges import badge_figures, render_badges
-from devex_metrics.reporters.charts import chart_figures, render_charts
 from devex_metrics.reporters.evidence import render_deployments, render_manifest
 from devex_metrics.reporters.history import HistoryEntry, entry_from_report, merge_entries
 from devex_metrics.reporters.history import render_history as _render_history
 from devex_metrics.reporters.markdown import render_report, render_summary
 from devex_metrics.reporters.metrics_json import render_metrics_json
 from devex_metrics.reporters.openmetrics import render_openmetrics
-from devex_metrics.reporters.sbom import render_cyclonedx, sbom_spdx_artifact
+
+
+MIN_TREND_POINTS = 2  # a trend chart needs two report windows
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,8 @@ class SbomInputs:
 
 
 def _sbom(report: PublishedReport, inputs: SbomInputs) -> list[Artifact]:
+    from devex_metrics.reporters.sbom import render_cyclonedx, sbom_spdx_artifact  # heavy import
+
     seed = f"{report.repository.name}@{report.repository.head_sha}:{report.window.end.isoformat()}"
     artifacts = [render_cyclonedx(inputs.dependencies, repository_name=report.repository.name,
                                   tool_version=report.tool_version, serial_seed=seed,
@@ -60,7 +65,9 @@ def render_all(
     if "badges" in wanted:
         artifacts += render_badges(report)
         figures.update(badge_figures())
-    if "charts" in wanted:
+    if "charts" in wanted and len(entries) >= MIN_TREND_POINTS:
+        from devex_metrics.reporters.charts import chart_figures, render_charts  # matplotlib
+
         charts = render_charts(entries)
         artifacts += charts
         figures.update(chart_figures(charts))

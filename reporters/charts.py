@@ -25,7 +25,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import matplotlib
-from devex_metrics.reporters.history import HistoryEntry
 from matplotlib import style
 from matplotlib.axes import Axes
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
@@ -35,6 +34,7 @@ from matplotlib.ticker import MaxNLocator
 
 from devex_metrics.artifacts import Artifact
 from devex_metrics.metrics.catalogue import BY_ID
+from devex_metrics.reporters.history import HistoryEntry
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -94,53 +94,51 @@ class Panel:
     integer: bool = False
 
 
-_INF = math.inf
+def tier_bands(
+    elite: float, high: float, medium: float, *, lower_is_better: bool
+) -> tuple[Band, ...]:
+    """The four DORA tier bands from the three thresholds between them."""
+    if lower_is_better:
+        return (
+            Band(0.0, elite, "elite"),
+            Band(elite, high, "high"),
+            Band(high, medium, "medium"),
+            Band(medium, math.inf, "low"),
+        )
+    return (
+        Band(elite, math.inf, "elite"),
+        Band(high, elite, "high"),
+        Band(medium, high, "medium"),
+        Band(0.0, medium, "low"),
+    )
+
+
 # DORA 2023 tiers (SPEC §5), in the units each panel shows.
 DORA_PANELS: tuple[Panel, ...] = (
     Panel(
         "dora.deployment_frequency",
         "Deployment frequency",
         "per week",
-        bands=(
-            Band(7, _INF, "elite"),
-            Band(1, 7, "high"),
-            Band(12 / 52, 1, "medium"),
-            Band(0, 12 / 52, "low"),
-        ),
+        bands=tier_bands(7.0, 1.0, 12 / 52, lower_is_better=False),
     ),
     Panel(
         "dora.lead_time",
         "Change lead time (p50)",
         "hours",
-        bands=(
-            Band(0, 24, "elite"),
-            Band(24, 168, "high"),
-            Band(168, 720, "medium"),
-            Band(720, _INF, "low"),
-        ),
+        bands=tier_bands(24.0, 168.0, 720.0, lower_is_better=True),
     ),
     Panel(
         "dora.change_failure_rate",
         "Change failure rate",
         "%",
         scale=100.0,
-        bands=(
-            Band(0, 5, "elite"),
-            Band(5, 10, "high"),
-            Band(10, 15, "medium"),
-            Band(15, _INF, "low"),
-        ),
+        bands=tier_bands(5.0, 10.0, 15.0, lower_is_better=True),
     ),
     Panel(
         "dora.recovery_time",
         "Recovery time (p50)",
         "hours",
-        bands=(
-            Band(0, 1, "elite"),
-            Band(1, 24, "high"),
-            Band(24, 168, "medium"),
-            Band(168, _INF, "low"),
-        ),
+        bands=tier_bands(1.0, 24.0, 168.0, lower_is_better=True),
     ),
 )
 

@@ -94,15 +94,26 @@ def _files(artifacts: Sequence[Artifact]) -> list[dict[str, Any]]:
     ]
 
 
-def _sources(report: PublishedReport, request_counts: Mapping[str, int]) -> dict[str, Any]:
-    return {
-        "deployments": report.deployment_source,
-        "used": [
-            {"name": source.name, "requests": source.requests, "detail": source.detail}
-            for source in report.sources
-        ],
-        "request_counts": {name: request_counts[name] for name in sorted(request_counts)},
-    }
+def _sources(report: PublishedReport, request_counts: Mapping[str, int]) -> list[dict[str, Any]]:
+    """The sources the report used, in its order, then any other counted source by name.
+
+    A count in `request_counts` wins over the report's own, since it is the count of
+    the run that is writing the manifest.
+    """
+    listed = [
+        {
+            "name": source.name,
+            "detail": source.detail,
+            "requests": request_counts.get(source.name, source.requests),
+        }
+        for source in report.sources
+    ]
+    known = {source.name for source in report.sources}
+    listed += [
+        {"name": name, "detail": "", "requests": request_counts[name]}
+        for name in sorted(set(request_counts) - known)
+    ]
+    return listed
 
 
 def manifest_document(
@@ -130,6 +141,7 @@ def manifest_document(
         },
         "commit_range": {"from": first, "to": last},
         "partial": report.partial,
+        "deployment_source": report.deployment_source,
         "sources": _sources(report, request_counts),
         "files": _files(artifacts),
     }

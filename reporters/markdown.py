@@ -19,15 +19,18 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from devex_metrics.artifacts import Artifact
 from devex_metrics.metrics.catalogue import BY_ID, CATALOGUE
 from devex_metrics.metrics.result import Status
+from devex_metrics.privacy.gate import RULE_MIN_GROUP
 from devex_metrics.privacy.report import PublishedMetric, PublishedReport
 from devex_metrics.reporters.history import HistoryEntry
 
@@ -35,7 +38,7 @@ REPORT_PATH = "report.md"
 SUMMARY_PATH = "summary.md"
 DOCS_URL = "https://github.com/devex-metrics/devex-metrics/blob/main/docs/metrics.md"
 HEALTH_ID = "health.score"
-HEADLINE_GROUPS = ("dora", "health", "activity")
+HEADLINE_GROUPS = ("health", "dora", "activity")
 SPACE_GROUPS = ("satisfaction", "performance", "activity", "communication", "efficiency")
 PLACED_CHARTS = ("chart:dora", "chart:health", "chart:activity")
 HISTORY_ROWS = 6
@@ -46,6 +49,7 @@ HISTORY_COLUMNS = (
     "dora.change_failure_rate",
 )
 _ORDER = {spec.id: index for index, spec in enumerate(CATALOGUE)}
+_BLANK_RUNS = re.compile(r"\n{3,}")
 
 
 def _decimal(value: float) -> str:
@@ -59,10 +63,19 @@ def _decimal(value: float) -> str:
 def format_hours(hours: float) -> str:
     """'45 min' under an hour, '3.2 h' under a day, '2.1 d' above."""
     if abs(hours) < 1:
-        return f"{round(hours * 60)} min"
+        return format_minutes(hours * 60)
     if abs(hours) < 24:
         return f"{_decimal(hours)} h"
     return f"{_decimal(hours / 24)} d"
+
+
+def format_minutes(minutes: float) -> str:
+    """'7.5 min' under ten minutes, '45 min' under an hour, then as hours."""
+    if abs(minutes) < 10:
+        return f"{_decimal(minutes)} min"
+    if abs(minutes) < 60:
+        return f"{round(minutes)} min"
+    return format_hours(minutes / 60)
 
 
 def format_number(value: float, unit: str, metric_id: str = "") -> str:
@@ -71,16 +84,19 @@ def format_number(value: float, unit: str, metric_id: str = "") -> str:
         return "—"
     if metric_id == HEALTH_ID:
         return f"{round(value)} / 100"
-    formats = {
-        "hours": format_hours,
-        "minutes": lambda v: format_hours(v / 60),
-        "ratio": lambda v: f"{_decimal(v * 100)} %",
-        "per_week": lambda v: f"{_decimal(v)} / week",
-        "count": lambda v: f"{round(v):,}",
-        "lines": lambda v: f"{round(v):,} lines",
-        "days": lambda v: f"{_decimal(v)} days",
-    }
-    return formats.get(unit, _decimal)(value)
+    return _FORMATS.get(unit, _decimal)(value)
+
+
+_FORMATS: dict[str, Callable[[float], str]] = {
+    "hours": format_hours,
+    "minutes": format_minutes,
+    "ratio": lambda v: f"{_decimal(v * 100)} %",
+    "per_week": lambda v: f"{_decimal(v)} / week",
+    "count": lambda v: f"{round(v):,}",
+    "lines": lambda v: f"{round(v):,} lines",
+    "days": lambda v: f"{_decimal(v)} days",
+}
+"""Unit → display format; any other unit (score, mean) shows one decimal."""
 
 
 def metric_value(metric: PublishedMetric) -> str:
@@ -145,8 +161,9 @@ def last_day(end: datetime) -> str:
 
 
 def link_target(path: str) -> str:
-    """A link destination; `<...>` keeps spaces and parentheses in a path intact."""
-    return f"<{path}>" if any(char in path for char in " ()<>") else path
+    """A link destination that Markdown cannot misread: spaces, parentheses and angle
+    brackets are percent-encoded; characters a URL needs, and `%`, are kept."""
+    return quote(path, safe="/:@!$&'*+,;=?#%~")
 
 
 @functools.cache
@@ -177,9 +194,7 @@ def _environment() -> Environment:
 
 def _ordered(report: PublishedReport) -> list[PublishedMetric]:
     """Metrics in catalogue order (unknown ids last, by id), for stable output."""
-    return sorted(
-        report.metrics.values(), key=lambda m: (_ORDER.get(m.id, len(_ORDER)), m.id)
-    )
+    return sorted(report.metrics.values(), key=lambda m: (_ORDER.get(m.id, len(_ORDER)), m.id))
 
 
 def _groups(report: PublishedReport) -> dict[str, list[PublishedMetric]]:
@@ -194,8 +209,9 @@ def _badges(figures: Mapping[str, str]) -> list[tuple[str, str]]:
     keys = [key for key in figures if key.startswith("badge:")]
 
     def rank(key: str) -> tuple[int, str]:
-        metric_id = HEALTH_ID if key == "badge:health" else key.removeprefix("badge:")
-        return (_ORDER.get(metric_id, len(_ORDER)), key)
+        if key == "badge:health":
+            return (-1, key)
+        return (_ORDER.get(key.removeprefix("badge:"), len(_ORDER)), key)
 
     def alt(key: str) -> str:
         metric_id = HEALTH_ID if key == "badge:health" else key.removeprefix("badge:")
@@ -221,7 +237,18 @@ def _context(report: PublishedReport, figures: Mapping[str, str]) -> dict[str, A
         ),
         "titles": {spec.id: spec.title for spec in CATALOGUE},
         "k": report.privacy.min_group_size,
+        "rule_counts": sorted({RULE_MIN_GROUP: 0, **report.privacy.rule_counts}.items()),
     }
+
+
+def _render(name: str, context: Mapping[str, Any]) -> str:
+    """Render a template, collapsing runs of blank lines.
+
+    Markdown reads any run of blank lines as one, so optional sections can each
+    open with a blank line without the template tracking which came before.
+    """
+    text = _environment().get_template(name).render(context)
+    return _BLANK_RUNS.sub("\n\n", text)
 
 
 def render_report(
@@ -237,12 +264,10 @@ def render_report(
         "metrics": _ordered(report),
         "docs_url": DOCS_URL,
     }
-    text = _environment().get_template("report.md.j2").render(context)
-    return Artifact.text(REPORT_PATH, text)
+    return Artifact.text(REPORT_PATH, _render("report.md.j2", context))
 
 
 def render_summary(report: PublishedReport, *, report_url: str | None = None) -> Artifact:
     """`summary.md`: at most 20 lines, for the job summary and the PR comment."""
     context = {**_context(report, {}), "report_url": report_url}
-    text = _environment().get_template("summary.md.j2").render(context)
-    return Artifact.text(SUMMARY_PATH, text)
+    return Artifact.text(SUMMARY_PATH, _render("summary.md.j2", context))

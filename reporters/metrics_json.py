@@ -69,7 +69,7 @@ class Tool(_Document):
 
 
 class Repository(_Document):
-    name: str = Field(description="OWNER/NAME, or the checkout's folder name offline")
+    name: str
     default_branch: str
     head_sha: str | Omitted = Field(None, description="tip of the default branch measured")
 

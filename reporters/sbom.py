@@ -27,6 +27,7 @@ from typing import Any
 from cyclonedx.model.bom import Bom, BomMetaData
 from cyclonedx.model.component import Component, ComponentScope, ComponentType
 from cyclonedx.model.component_evidence import ComponentEvidence, Occurrence
+from cyclonedx.model.dependency import Dependency as BomDependency
 from cyclonedx.model.tool import ToolRepository
 from cyclonedx.output import make_outputter
 from cyclonedx.schema import OutputFormat, SchemaVersion
@@ -98,12 +99,23 @@ def render_cyclonedx(
         serial_number=uuid.uuid5(_SERIAL_NAMESPACE, serial_seed),
         metadata=metadata,
         components=components,
+        dependencies=_dependency_graph(root, components),
     )
-    # Lock files do not say which packages are direct, so the repository is recorded as
-    # depending on all of them; it also completes the graph the library checks for.
-    bom.register_dependency(root, components)
     text = make_outputter(bom, OutputFormat.JSON, SchemaVersion.V1_6).output_as_string()
     return Artifact(CYCLONEDX_PATH, _stable_json(_sort_occurrences(json.loads(text))))
+
+
+def _dependency_graph(root: Component, components: Sequence[Component]) -> list[BomDependency]:
+    """Lock files do not say which packages are direct, so the repository is recorded as
+    depending on all of them (which also completes the graph the library checks).
+
+    Built directly: `Bom.register_dependency` scans the graph per call, quadratic in
+    the thousands of packages a JavaScript lock file holds. (The outputter's own
+    `Bom.validate()` still is: CycloneDX/cyclonedx-python-lib#1006, ~4 s at 2000.)
+    """
+    leaves = [BomDependency(ref=component.bom_ref) for component in components]
+    direct = [BomDependency(ref=component.bom_ref) for component in components]
+    return [BomDependency(ref=root.bom_ref, dependencies=direct), *leaves]
 
 
 def sbom_spdx_artifact(document: Mapping[str, object] | None) -> Artifact | None:
@@ -162,6 +174,8 @@ def _packages(dependencies: Iterable[Dependency]) -> list[_Package]:
         if not name:
             continue
         purl = _purl(dep.ecosystem, name, dep.version)
+        if purl is None:
+            continue
         package = merged.setdefault(purl.to_string(), _Package(name, purl))
         package.scopes.add(dep.scope)
         if (location := _safe_location(dep.source)) is not None:
@@ -188,12 +202,16 @@ def _safe_location(source: str) -> str | None:
     return posix.as_posix()
 
 
-def _purl(ecosystem: str, name: str, version: str | None) -> PackageURL:
-    """purl of a package; a `/` in the name starts the name proper (npm scope, Go path)."""
-    namespace, _, last = name.rpartition("/")
-    if not last:
-        namespace, last = "", name
-    return PackageURL(type=ecosystem, namespace=namespace or None, name=last, version=version)
+def _purl(ecosystem: str, name: str, version: str | None) -> PackageURL | None:
+    """purl of a package; a `/` in the name starts the name proper (npm scope, Go path).
+
+    None for a name that is only slashes: it identifies nothing.
+    """
+    segments = [segment for segment in name.split("/") if segment]
+    if not segments:
+        return None
+    namespace = "/".join(segments[:-1]) or None
+    return PackageURL(type=ecosystem, namespace=namespace, name=segments[-1], version=version)
 
 
 def _scope(scopes: set[str]) -> ComponentScope | None:

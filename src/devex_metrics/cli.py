@@ -32,7 +32,8 @@ def _date(text: str) -> datetime:
         value = datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"'{text}' is not a date: use YYYY-MM-DD or an ISO 8601 time") from None
+            f"'{text}' is not a date: use YYYY-MM-DD or an ISO 8601 time"
+        ) from None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
@@ -58,7 +59,7 @@ def _add_report(sub: argparse._SubParsersAction[_Parser]) -> None:
                        "the report, JSON and history into --out (nothing else is written).",
                        epilog=_REPORT_EXAMPLE,
                        formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    p.add_argument("--repo", type=Path, default=Path("."), help="git checkout (default: .)")
+    p.add_argument("--repo", type=Path, default=Path(), help="git checkout (default: .)")
     p.add_argument("--github", metavar="OWNER/NAME",
                    help="GitHub repository (default: $GITHUB_REPOSITORY)")  # fmt: skip
     p.add_argument("--config", type=Path, help="config file (default: "
@@ -74,8 +75,11 @@ def _add_report(sub: argparse._SubParsersAction[_Parser]) -> None:
     p.add_argument("--cache-dir", type=Path, default=Path(".devex-metrics-cache"),
                    help="incremental cache folder (default: .devex-metrics-cache)")  # fmt: skip
     p.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
-    p.add_argument("--unshallow", action="store_true",
-                   help="deepen a shallow clone (git fetch --unshallow) instead of failing")
+    p.add_argument(
+        "--unshallow",
+        action="store_true",
+        help="deepen a shallow clone (git fetch --unshallow) instead of failing",
+    )
 
 
 def _build_parser() -> _Parser:
@@ -87,8 +91,11 @@ def _build_parser() -> _Parser:
     parser.add_argument("-q", "--quiet", action="store_true", help="warnings and errors only")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _add_report(sub)
-    schema = sub.add_parser("schema", help="print the JSON Schema of the config or metrics.json",
-                            epilog="example: devex-metrics schema config > config.schema.json")
+    schema = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of the config or metrics.json",
+        epilog="example: devex-metrics schema config > config.schema.json",
+    )
     schema.add_argument("which", choices=("config", "metrics"))
     hashing = sub.add_parser("opt-out-hash", help="print the sha256: line to add to the "
                              "opt-out file", epilog="example: devex-metrics opt-out-hash "
@@ -111,8 +118,10 @@ def _command_report(args: argparse.Namespace) -> int:
         coverage=args.coverage, unshallow=args.unshallow,
     ))  # fmt: skip
     suppressed = len(report.privacy.suppressed_ids)
-    print(f"devex-metrics: report written to {args.out / 'report.md'} "
-          f"({len(report.metrics)} metrics, {suppressed} suppressed by the privacy gate)")
+    print(
+        f"devex-metrics: report written to {args.out / 'report.md'} "
+        f"({len(report.metrics)} metrics, {suppressed} suppressed by the privacy gate)"
+    )
     return 0
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +36,14 @@ class Window:
         return Window(start=self.start - (self.end - self.start), end=self.start)
 
 
-@dataclass(frozen=True, slots=True)
-class Commit:
+class Commit(NamedTuple):
     """One git commit of the measured history.
 
     `author_email` is the author email after `.mailmap`, lowercased. `message` is
     the full raw message (subject, body and trailers); the pure stages parse the
-    parts they need (revert references, AI trailers, merge subjects).
+    parts they need (revert references, AI trailers, merge subjects). A named tuple,
+    not a dataclass: a large history builds 100,000s of them, and a tuple is built
+    four times faster than a frozen dataclass.
     """
 
     sha: str
@@ -50,10 +52,7 @@ class Commit:
     author_time: datetime
     committer_time: datetime
     message: str
-
-    @property
-    def is_merge(self) -> bool:
-        return len(self.parents) > 1
+    is_merge: bool
 
     @property
     def subject(self) -> str:
@@ -232,8 +231,10 @@ class SourceUse:
 class Dataset:
     """Everything `collect` read, as domain records.
 
-    `commits` maps sha → Commit for the default branch's history plus the history
-    of every deployment candidate (tags). A `None` GitHub field means that source
+    `commits` maps sha → Commit for the part of history the windows need: every
+    commit shipped by a deployment at or after `horizon`, and the default branch's
+    commits since `horizon` (all of history when `horizon` is None). Older commits
+    count as shipped before the horizon. A `None` GitHub field means that source
     was not collected (offline, no token): metrics that need it are `unavailable`,
     never zero.
     """
@@ -255,3 +256,4 @@ class Dataset:
     user_types: Mapping[str, str] = field(default_factory=dict)
     email_logins: Mapping[str, str] = field(default_factory=dict)
     partial: bool = False
+    horizon: datetime | None = None

@@ -91,7 +91,7 @@ def run_report(options: ReportOptions) -> PublishedReport:
         dataset = collect_git(CollectRequest(
             repo=options.repo, config=config, repository_name=options.repository_name,
             coverage=options.coverage, unshallow=options.unshallow,
-            dependencies="sbom" in config.outputs,
+            dependencies="sbom" in config.outputs, horizon=window.previous().start,
         ))  # fmt: skip
         opt_out = read_opt_out(options.repo, config)
     report = build_report(dataset, config, opt_out, window, options.now)

@@ -12,7 +12,7 @@ import html
 import shutil
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +27,10 @@ from devex_metrics.collect.surveys import (
     PULSE_FREE_TEXT_LABEL,
     PULSE_QUESTIONS,
     Question,
-    latest_per_respondent,
     parse_answers,
     parse_friction,
     parse_pulse,
 )
-from devex_metrics.model import SurveyResponse, Window
 
 FORMS = Path(__file__).resolve().parents[2] / "templates" / "issue_forms"
 T0 = datetime(2024, 3, 1, 12, tzinfo=UTC)
@@ -412,82 +410,6 @@ def test_fuzz_valid_body_with_junk_between_sections(case: tuple[str, dict[str, A
     answers = parse_answers(body, PULSE_QUESTIONS + FRICTION_QUESTIONS)
     assert dict(answers.values) == expected
     assert answers.invalid_fields == ()
-
-
-# --- one response per respondent per window -----------------------------------------
-
-WINDOW = Window(start=T0, end=T0 + timedelta(days=14))
-
-
-def response(
-    number: int,
-    login: str | None,
-    at: datetime,
-    *,
-    bot: bool = False,
-    satisfaction: int | None = 3,
-) -> SurveyResponse:
-    return SurveyResponse(number, login, bot, at, satisfaction, None, None, None, None)
-
-
-def numbers(responses: list[SurveyResponse]) -> list[int]:
-    return [r.issue_number for r in latest_per_respondent(responses, WINDOW)]
-
-
-def test_latest_response_wins_as_a_whole() -> None:
-    earlier = response(1, "ada", T0 + timedelta(days=1), satisfaction=5)
-    later = response(2, "ada", T0 + timedelta(days=2), satisfaction=None)
-    assert latest_per_respondent([later, earlier], WINDOW) == (later,)
-
-
-def test_logins_compare_case_insensitively() -> None:
-    assert numbers([response(1, "Ada", T0), response(2, "ada", T0 + timedelta(hours=1))]) == [2]
-
-
-def test_tie_goes_to_higher_issue_number_in_any_order() -> None:
-    a, b = response(5, "ada", T0), response(9, "ada", T0)
-    assert numbers([a, b]) == numbers([b, a]) == [9]
-
-
-@pytest.mark.parametrize(
-    ("at", "kept"),
-    [
-        pytest.param(T0, True, id="start-is-inside"),
-        pytest.param(T0 - timedelta(microseconds=1), False, id="before-start-is-outside"),
-        pytest.param(WINDOW.end - timedelta(microseconds=1), True, id="just-before-end-is-inside"),
-        pytest.param(WINDOW.end, False, id="end-is-outside"),
-    ],
-)
-def test_window_is_half_open(at: datetime, kept: bool) -> None:
-    assert numbers([response(1, "ada", at)]) == ([1] if kept else [])
-
-
-def test_latest_outside_window_does_not_hide_latest_inside() -> None:
-    inside = response(1, "ada", T0 + timedelta(days=3))
-    after_end = response(2, "ada", WINDOW.end + timedelta(days=1))
-    assert numbers([inside, after_end]) == [1]
-
-
-def test_bots_and_ghosts_are_dropped() -> None:
-    kept = response(1, "ada", T0)
-    dropped = [
-        response(2, "ci-helper", T0, bot=True),
-        response(3, "renovate[bot]", T0),
-        response(4, None, T0),
-        response(5, "", T0),
-    ]
-    assert numbers([kept, *dropped]) == [1]
-
-
-def test_one_response_per_person_ordered_by_time() -> None:
-    responses = [
-        response(1, "ada", T0 + timedelta(days=2)),
-        response(2, "grace", T0 + timedelta(days=1)),
-        response(3, "ada", T0 + timedelta(days=3)),
-        response(4, "linus", T0 + timedelta(days=5)),
-    ]
-    assert numbers(responses) == [2, 3, 4]
-    assert latest_per_respondent([], WINDOW) == ()
 
 
 # --- the issue forms -------------------------------------------------------------

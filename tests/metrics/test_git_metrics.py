@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from gitrepo import GitRepo, at
 
 from devex_metrics.collect import CollectRequest, collect_git
 from devex_metrics.config import Config, parse_config
@@ -13,7 +14,6 @@ from devex_metrics.derive.people import OptOut, opt_out_hash
 from devex_metrics.metrics import compute_metrics
 from devex_metrics.metrics.result import MetricSet, Status
 from devex_metrics.model import Window
-from gitrepo import GitRepo, at
 
 WINDOW = Window(at(0), at(30))
 ALICE, BOB, CAROL = (

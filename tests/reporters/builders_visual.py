@@ -11,13 +11,12 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from devex_metrics.reporters.history import HistoryEntry
-
 from devex_metrics.metrics.catalogue import BY_ID
 from devex_metrics.metrics.result import DeploymentEvent, MetricResult, MetricSet, Status
 from devex_metrics.model import RepositoryInfo, SourceUse, Window
 from devex_metrics.privacy.gate import apply_gate
 from devex_metrics.privacy.report import PublishedReport
+from devex_metrics.reporters.history import HistoryEntry
 
 WINDOW = Window(datetime(2024, 1, 2, tzinfo=UTC), datetime(2024, 4, 1, tzinfo=UTC))
 GENERATED_AT = datetime(2024, 4, 1, 6, 30, tzinfo=UTC)

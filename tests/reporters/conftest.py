@@ -15,8 +15,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from hypothesis import strategies as st
 
-from devex_metrics.metrics.catalogue import BY_ID
+from devex_metrics.metrics.catalogue import BY_ID, CATALOGUE, People
 from devex_metrics.metrics.result import MetricResult, MetricSet, Status
 from devex_metrics.model import RepositoryInfo, SourceUse, Window
 from devex_metrics.privacy.gate import apply_gate
@@ -160,6 +161,12 @@ def sample_previous() -> dict[str, MetricResult]:
 
 
 @pytest.fixture
+def sample_results() -> tuple[dict[str, MetricResult], dict[str, MetricResult]]:
+    """(current, previous) results of the fixed data set, for variations of it."""
+    return sample_current(), sample_previous()
+
+
+@pytest.fixture
 def sample_report() -> PublishedReport:
     return build_report(sample_current(), sample_previous(), opt_out_entries=2)
 
@@ -177,3 +184,38 @@ def ok_result() -> Callable[..., MetricResult]:
 @pytest.fixture
 def not_ok_result() -> Callable[..., MetricResult]:
     return not_ok
+
+
+@st.composite
+def any_results(draw: st.DrawFn) -> dict[str, MetricResult]:
+    """Any mix of catalogue metrics and statuses (health is the gate's to compute).
+
+    An ok person-derived result with fewer than 5 people, which the gate will
+    suppress at the default k, carries 987.654 so tests can look for a leak; other
+    values are whole numbers up to 100, which can never contain that marker.
+    """
+    chosen = draw(st.lists(st.sampled_from(CATALOGUE[:-1]), unique=True, max_size=12))
+    results: dict[str, MetricResult] = {}
+    for spec in chosen:
+        status = draw(st.sampled_from(list(Status)))
+        crowd = None if spec.people is People.SYSTEM else draw(st.integers(0, 9))
+        doomed = spec.people is People.SET and (crowd or 0) < 5
+        is_ok = status is Status.OK
+        value = 987.654 if doomed else float(draw(st.integers(0, 100)))
+        results[spec.id] = MetricResult(
+            spec,
+            status,
+            draw(st.integers(0, 500)),
+            value=value if is_ok else None,
+            people=None if crowd is None else people(crowd),
+            p50=value if is_ok and draw(st.booleans()) else None,
+            p90=value if is_ok and draw(st.booleans()) else None,
+            tier=draw(st.sampled_from(["elite", "high", "medium", "low"])) if is_ok else None,
+            details={"unrecovered": 1} if is_ok else {},
+        )
+    return results
+
+
+@pytest.fixture
+def results_strategy() -> st.SearchStrategy[dict[str, MetricResult]]:
+    return any_results()

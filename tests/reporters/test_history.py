@@ -7,6 +7,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from devex_metrics.metrics.result import MetricResult
+from devex_metrics.model import Window
+from devex_metrics.privacy.report import PublishedReport
 from devex_metrics.reporters.history import (
     HISTORY_PATH,
     HistoryEntry,
@@ -14,12 +20,6 @@ from devex_metrics.reporters.history import (
     parse_history,
     render_history,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from devex_metrics.metrics.result import MetricResult
-from devex_metrics.model import Window
-from devex_metrics.privacy.report import PublishedReport
 
 START = datetime(2024, 1, 2, tzinfo=UTC)
 

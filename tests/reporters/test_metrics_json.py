@@ -7,6 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError as SchemaError
+
+from devex_metrics.metrics.catalogue import CATALOGUE, People
+from devex_metrics.metrics.result import MetricResult
+from devex_metrics.privacy.report import PublishedReport
 from devex_metrics.reporters.metrics_json import (
     METRICS_JSON_PATH,
     dump_metrics_document,
@@ -14,17 +22,11 @@ from devex_metrics.reporters.metrics_json import (
     metrics_json_schema,
     render_metrics_json,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError as SchemaError
-
-from devex_metrics.metrics.catalogue import CATALOGUE, People
-from devex_metrics.metrics.result import MetricResult, Status
-from devex_metrics.privacy.report import PublishedReport
 
 OK_ONLY = ("value", "p50", "p90", "tier", "details")
 Builder = Callable[..., PublishedReport]
+ResultsStrategy = st.SearchStrategy[dict[str, MetricResult]]
+SUPPRESSED_MARKER = "987.654"
 
 
 def _validator() -> Draft202012Validator:
@@ -183,44 +185,18 @@ def test_schema_and_loader_reject_leaks_and_nulls(
             load_metrics_json(json.dumps(document))
 
 
-_STATUSES = st.sampled_from(list(Status))
-_NUMBERS = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
-
-
-@st.composite
-def _results(draw: st.DrawFn) -> dict[str, MetricResult]:
-    chosen = draw(st.lists(st.sampled_from(CATALOGUE[:-1]), unique=True, max_size=12))
-    results: dict[str, MetricResult] = {}
-    for spec in chosen:
-        status = draw(_STATUSES)
-        crowd = None if spec.people is People.SYSTEM else draw(st.integers(0, 9))
-        people = None if crowd is None else frozenset(f"p{i}" for i in range(crowd))
-        is_ok = status is Status.OK
-        results[spec.id] = MetricResult(
-            spec,
-            status,
-            draw(st.integers(0, 500)),
-            value=draw(_NUMBERS) if is_ok else None,
-            people=people,
-            p50=draw(st.none() | _NUMBERS) if is_ok else None,
-            tier=draw(st.sampled_from(["elite", "high", "medium", "low"])) if is_ok else None,
-        )
-    return results
-
-
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(current=_results(), previous=_results())
+@given(data=st.data())
 def test_any_gated_report_validates_and_round_trips(
-    report_builder: Builder,
-    current: dict[str, MetricResult],
-    previous: dict[str, MetricResult],
+    report_builder: Builder, results_strategy: ResultsStrategy, data: st.DataObject
 ) -> None:
-    """The builder fixture is a pure function: safe to share across examples."""
-    report = report_builder(current, previous)
+    """The fixtures are a pure function and a strategy: safe to share across examples."""
+    report = report_builder(data.draw(results_strategy), data.draw(results_strategy))
     text = render_metrics_json(report).content.decode()
     document = json.loads(text)
     VALIDATOR.validate(document)
     for metric_id, metric in document["metrics"].items():
         if metric["status"] != "ok":
             assert not set(OK_ONLY) & set(metric), metric_id
+    assert SUPPRESSED_MARKER not in text
     assert dump_metrics_document(load_metrics_json(text)) == text

@@ -15,13 +15,13 @@ from builders_visual import (
     report,
     suppressed,
 )
-from devex_metrics.reporters.openmetrics import metric_name, render_openmetrics
 from prometheus_client.openmetrics.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
 
-from devex_metrics.metrics.catalogue import CATALOGUE, BY_ID
+from devex_metrics.metrics.catalogue import BY_ID, CATALOGUE
 from devex_metrics.metrics.result import Status
 from devex_metrics.privacy.report import PublishedReport
+from devex_metrics.reporters.openmetrics import metric_name, render_openmetrics
 
 ESTABLISHED = {
     "space_nps_score": 20.0,

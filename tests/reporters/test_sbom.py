@@ -22,11 +22,11 @@ import jsonschema
 import pytest
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
-from devex_metrics.reporters.sbom import render_cyclonedx, sbom_spdx_artifact
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from devex_metrics.model import Dependency
+from devex_metrics.reporters.sbom import render_cyclonedx, sbom_spdx_artifact
 
 D = Dependency  # short name for the tables below
 TIMESTAMP = datetime(2024, 4, 1, 6, 30, tzinfo=UTC)

@@ -8,21 +8,25 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from devex_metrics.collect.coverage import read_coverage
-from devex_metrics.collect.manifests import collect_dependencies
 from devex_metrics.collect.git import (
+    Git,
     ensure_full_history,
+    first_parent_before,
     open_repository,
     read_commits,
     read_tags,
     resolve_default_branch,
 )
+from devex_metrics.collect.manifests import collect_dependencies
 from devex_metrics.config import Config
 from devex_metrics.errors import UsageError
-from devex_metrics.model import Dataset, RepositoryInfo, SourceUse
+from devex_metrics.derive.deployments import derive_deployments
+from devex_metrics.model import Commit, Dataset, RepositoryInfo, SourceUse
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +39,7 @@ class CollectRequest:
     coverage: Path | None = None
     unshallow: bool = False
     dependencies: bool = True
+    horizon: datetime | None = None
 
 
 def read_opt_out(repo: Path, config: Config) -> tuple[str, ...]:
@@ -47,30 +52,61 @@ def read_opt_out(repo: Path, config: Config) -> tuple[str, ...]:
             try:
                 lines = path.read_text(encoding="utf-8").splitlines()
             except (OSError, UnicodeDecodeError) as exc:
-                raise UsageError(f"{path}: cannot read the opt-out file ({exc}). Fix or remove "
-                                 "it (one login, email or sha256: line per line).") from None
+                raise UsageError(
+                    f"{path}: cannot read the opt-out file ({exc}). Fix or remove "
+                    "it (one login, email or sha256: line per line)."
+                ) from None
             entries.extend(line.strip() for line in lines)
     return tuple(e for e in entries if e and not e.startswith("#"))
 
 
+# A commit whose committer date precedes its author date by more than this, and that
+# no deployment since the horizon ships, is not read (see docs/decisions.md).
+CLOCK_SKEW_SLACK = timedelta(days=30)
+
+
 def collect_git(request: CollectRequest) -> Dataset:
+    """Read what the windows need: tags, the default branch tip, and the commits that
+    deployments since the horizon ship, plus recent default-branch commits."""
     started = time.monotonic()
     git = open_repository(request.repo)
     ensure_full_history(git, unshallow=request.unshallow)
     branch, ref = resolve_default_branch(git, request.config.default_branch)
     tip = git.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").strip() if ref else None
     tags = read_tags(git)
-    tips = ([tip] if tip else []) + sorted({t.sha for t in tags})
-    commits = read_commits(git, tips)
     name = request.repository_name or request.repo.resolve().name
-    log.info("git: %d commits, %d tags read in %.2f s (%d git runs)", len(commits), len(tags),
-             time.monotonic() - started, git.calls)  # fmt: skip
-    return Dataset(
+    dataset = Dataset(
         repository=RepositoryInfo(name=name, default_branch=branch, head_sha=tip),
-        commits=commits,
+        commits={},
         default_tip=tip,
         tags=tags,
         coverage=read_coverage(request.coverage) if request.coverage else None,
         dependencies=collect_dependencies(request.repo) if request.dependencies else None,
-        sources=(SourceUse("git", git.calls, f"{len(commits)} commits, {len(tags)} tags"),),
+        horizon=request.horizon,
     )
+    commits = _read_history(git, dataset, request)
+    log.info("git: %d commits, %d tags read in %.2f s (%d git runs)", len(commits), len(tags),
+             time.monotonic() - started, git.calls)  # fmt: skip
+    source = SourceUse("git", git.calls, f"{len(commits)} commits, {len(tags)} tags")
+    return replace(dataset, commits=commits, sources=(*dataset.sources, source))
+
+
+def _read_history(git: Git, dataset: Dataset, request: CollectRequest) -> dict[str, Commit]:
+    tip, horizon = dataset.default_tip, request.horizon
+    if tip is None and not dataset.tags:
+        return {}
+    plan = derive_deployments(dataset, request.config.deployments)
+    deployments = plan.deployments
+    if plan.source is None and request.config.deployments.source in ("auto", "merges") and tip:
+        # The merges source: everything the default branch added since the last
+        # first-parent commit before the horizon, and that commit itself.
+        baseline = first_parent_before(git, tip, horizon) if horizon else None
+        commits = read_commits(git, [tip], [baseline] if baseline else [])
+        return read_commits(git, [baseline], into=commits, limit=1) if baseline else commits
+    recent = [d.sha for d in deployments if horizon is None or d.time >= horizon]
+    earlier = [d.sha for d in deployments if horizon is not None and d.time < horizon]
+    commits = read_commits(git, recent, earlier)
+    if tip:
+        since = horizon - CLOCK_SKEW_SLACK if horizon else None
+        read_commits(git, [tip], recent, since=since, into=commits)
+    return commits

@@ -43,8 +43,10 @@ def read_coverage(path: Path) -> Coverage:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"--coverage {path}: cannot read it ({exc.strerror}). "
-                         "Pass the path of a Cobertura XML, coverage.py JSON or lcov file.") from None
+        raise UsageError(
+            f"--coverage {path}: cannot read it ({exc.strerror}). "
+            "Pass the path of a Cobertura XML, coverage.py JSON or lcov file."
+        ) from None
     stripped = text.lstrip()
     try:
         if stripped.startswith("<"):
@@ -54,7 +56,11 @@ def read_coverage(path: Path) -> Coverage:
         if "LF:" in text or "SF:" in text:
             return _lcov(text)
     except (ValueError, KeyError, TypeError, ElementTree.ParseError) as exc:
-        raise UsageError(f"--coverage {path}: malformed coverage file ({exc}). Regenerate it "
-                         "(`coverage xml`, `coverage json` or lcov).") from None
-    raise UsageError(f"--coverage {path}: not a Cobertura XML, coverage.py JSON or lcov file. "
-                     "Regenerate it with `coverage xml` or `coverage json`.")
+        raise UsageError(
+            f"--coverage {path}: malformed coverage file ({exc}). Regenerate it "
+            "(`coverage xml`, `coverage json` or lcov)."
+        ) from None
+    raise UsageError(
+        f"--coverage {path}: not a Cobertura XML, coverage.py JSON or lcov file. "
+        "Regenerate it with `coverage xml` or `coverage json`."
+    )

@@ -145,7 +145,7 @@ def _read_manifest(repo_root: Path, relative: str) -> tuple[Dependency, ...]:
         text = path.read_bytes().decode("utf-8-sig")
         return parse_manifest(relative, text)
     except (OSError, ValueError, RecursionError) as error:
-        logger.warning("skipped malformed %s: %s", relative, error)
+        logger.warning("skipped unreadable or malformed %s: %s", relative, error)
         return ()
 
 
@@ -303,7 +303,7 @@ def _lock_packages(data: Mapping[str, object]) -> Iterator[Mapping[str, object]]
 def _required_text(entry: Mapping[str, object], key: str) -> str:
     value = _text(entry.get(key))
     if value is None:
-        raise ValueError(f"entry without {key}: {dict(entry)!r}")
+        raise ValueError(f"a package entry has no {key}")
     return value
 
 

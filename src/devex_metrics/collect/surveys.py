@@ -37,7 +37,7 @@ from datetime import datetime
 from functools import cache
 from types import MappingProxyType
 
-from devex_metrics.model import FrictionReport, SurveyResponse, Window
+from devex_metrics.model import FrictionReport, SurveyResponse
 
 Answer = int | str
 """A parsed answer: the score of a numbered option, or the canonical option text."""

@@ -1,9 +1,10 @@
 """derive: what no API returns, built once per run from the `Dataset` (pure).
 
 `derive_facts` resolves people, picks the deployment source, assigns every commit
-to the deployment that first ships it, and maps squash/rebase merge commits to
-their pull request's earliest author time. Failure signals depend on the window's
-end, so they are derived per window by `derive.failures.derive_failures`.
+to the deployment that first ships it, derives every failure signal with the
+moment it becomes known (a window reads them up to its end with
+`derive.failures.failures_at`), and maps squash/rebase merge commits to their pull
+request's earliest author time.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import datetime
 
 from devex_metrics.config import Config
 from devex_metrics.derive.deployments import ShippedDeployment, derive_deployments, ship
+from devex_metrics.derive.failures import Signals, derive_signals
 from devex_metrics.derive.messages import has_ai_trailer
 from devex_metrics.derive.people import OptOut, People, Person
 from devex_metrics.model import Commit, Dataset
@@ -23,6 +25,7 @@ from devex_metrics.model import Commit, Dataset
 class Facts:
     deployment_source: str | None
     shipped: tuple[ShippedDeployment, ...]
+    signals: Signals
     branch_commits: tuple[Commit, ...]
     people: People
     squash_change_times: Mapping[str, datetime]
@@ -45,17 +48,18 @@ class Facts:
 def reachable(commits: Mapping[str, Commit], tip: str | None) -> tuple[Commit, ...]:
     """Commits reachable from `tip` (the default branch), merges included."""
     seen: set[str] = set()
-    stack = [tip] if tip else []
     found: list[Commit] = []
+    stack = [tip] if tip else []
+    pop, push, get, mark, keep = stack.pop, stack.extend, commits.get, seen.add, found.append
     while stack:
-        sha = stack.pop()
+        sha = pop()
         if sha in seen:
             continue
-        seen.add(sha)
-        commit = commits.get(sha)
+        mark(sha)
+        commit = get(sha)
         if commit is not None:
-            found.append(commit)
-            stack.extend(commit.parents)
+            keep(commit)
+            push(commit.parents)
     return tuple(found)
 
 
@@ -79,10 +83,14 @@ def derive_facts(dataset: Dataset, config: Config, opt_out: OptOut) -> Facts:
         email_logins=dataset.email_logins,
         user_types=dataset.user_types,
     )
-    source, deployments = derive_deployments(dataset, config.deployments)
+    plan = derive_deployments(dataset, config.deployments)
+    shipped = tuple(ship(plan, dataset.commits))
     return Facts(
-        deployment_source=source,
-        shipped=tuple(ship(deployments, dataset.commits)),
+        deployment_source=plan.source,
+        shipped=shipped,
+        signals=derive_signals(shipped, dataset.commits, config=config.failures,
+                               pulls=dataset.pull_requests or (),
+                               incidents=dataset.incidents or ()),  # fmt: skip
         branch_commits=reachable(dataset.commits, dataset.default_tip),
         people=people,
         squash_change_times=_squash_change_times(dataset),

@@ -33,12 +33,24 @@ class Deployment:
 
 
 @dataclass(frozen=True)
+class DeploymentPlan:
+    """The deployments of one source, ordered by time. `complete` is False when the
+    list starts after the first known deployment (history read from a horizon)."""
+
+    source: str | None
+    deployments: list[Deployment]
+    complete: bool = True
+
+
+@dataclass(frozen=True)
 class ShippedDeployment:
-    """A deployment with the commits it ships for the first time (merges included)."""
+    """A deployment with the commits it ships for the first time (merges included).
+    The first known deployment has no baseline: its changes get no lead time."""
 
     index: int
     deployment: Deployment
     commits: tuple[Commit, ...]
+    first_known: bool = False
 
     @property
     def changes(self) -> tuple[Commit, ...]:
@@ -62,6 +74,7 @@ def _from_tags(dataset: Dataset, config: DeploymentsConfig, _: str) -> list[Depl
 
 
 def _from_merges(dataset: Dataset, _config: DeploymentsConfig, _: str) -> list[Deployment]:
+    """First-parent commits of the default branch that were read (oldest first)."""
     chain: list[Deployment] = []
     sha = dataset.default_tip
     while sha is not None and sha in dataset.commits:
@@ -70,6 +83,10 @@ def _from_merges(dataset: Dataset, _config: DeploymentsConfig, _: str) -> list[D
         sha = commit.parents[0] if commit.parents else None
     chain.reverse()
     return chain
+
+
+def _starts_at_root(dataset: Dataset, chain: Sequence[Deployment]) -> bool:
+    return not chain or not dataset.commits[chain[0].sha].parents
 
 
 def _from_github(dataset: Dataset, config: DeploymentsConfig, _: str) -> list[Deployment]:
@@ -120,41 +137,42 @@ _SOURCES: Mapping[str, Callable[[Dataset, DeploymentsConfig, str], list[Deployme
 }
 
 
-def derive_deployments(
-    dataset: Dataset, config: DeploymentsConfig
-) -> tuple[str | None, list[Deployment]]:
-    """(source used, deployments ordered by time). `auto` takes the first source of
-    github, releases, tags, merges that yields at least one deployment."""
+def derive_deployments(dataset: Dataset, config: DeploymentsConfig) -> DeploymentPlan:
+    """The deployments of the configured source, ordered by time (ties keep source
+    order). `auto` takes the first of github, releases, tags, merges that yields at
+    least one deployment in the whole history."""
     branch = dataset.repository.default_branch
     candidates = AUTO_ORDER if config.source == "auto" else (config.source,)
     for source in candidates:
         found = _SOURCES[source](dataset, config, branch)
         if found or config.source != "auto":
             ordered = sorted(found, key=lambda d: d.time)  # stable: ties keep source order
-            return source, ordered
-    return None, []
+            complete = source != "merges" or _starts_at_root(dataset, found)
+            return DeploymentPlan(source, ordered, complete)
+    return DeploymentPlan(None, [])
 
 
-def ship(
-    deployments: Sequence[Deployment], commits: Mapping[str, Commit]
-) -> list[ShippedDeployment]:
-    """Assign every commit to the first deployment (in time order) that ships it."""
+def ship(plan: DeploymentPlan, commits: Mapping[str, Commit]) -> list[ShippedDeployment]:
+    """Assign every commit read to the first deployment (in time order) that ships it;
+    commits that were not read were shipped before the horizon."""
     shipped: set[str] = set()
     result: list[ShippedDeployment] = []
-    for index, deployment in enumerate(deployments):
+    get, mark = commits.get, shipped.add
+    for index, deployment in enumerate(plan.deployments):
         mine: list[Commit] = []
         stack = [deployment.sha]
         while stack:
             sha = stack.pop()
             if sha in shipped:
                 continue
-            commit = commits.get(sha)
+            commit = get(sha)
             if commit is None:
                 continue
-            shipped.add(sha)
+            mark(sha)
             mine.append(commit)
             stack.extend(commit.parents)
-        result.append(ShippedDeployment(index, deployment, tuple(mine)))
+        first = plan.complete and index == 0
+        result.append(ShippedDeployment(index, deployment, tuple(mine), first_known=first))
     return result
 
 

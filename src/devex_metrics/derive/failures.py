@@ -1,16 +1,18 @@
 """Failed deployments, their remedies, and remedy deployments (SPEC §5).
 
-Signals are read up to the window's end: the deployment carrying a signal, a
-rollback and an incident's creation must be before `end`; a remedy at or after
-`end` does not count (the failure is then unrecovered). A deployment with several
-signals is one failure whose remedy is the earliest remedy.
+Signals are derived once per run, each with the moment it becomes known (the
+deployment carrying it, the rollback, the incident's creation) and its remedy
+time. A window then reads them up to its end (`failures_at`): a signal known at
+or after `end` does not exist yet, and a remedy at or after `end` does not count
+(the failure is unrecovered). A deployment with several signals is one failure
+whose remedy is the earliest remedy.
 """
 
 from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -20,9 +22,35 @@ from devex_metrics.derive.messages import is_revert, merged_branch, reverted_pre
 from devex_metrics.model import Commit, Incident, PullRequest
 
 
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """Deployment `target` failed, as known from `seen_at`, remedied at `remedy_at`."""
+
+    target: int
+    kind: str
+    seen_at: datetime
+    remedy_at: datetime | None
+    incident: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RemedyMark:
+    """Deployment `index` is a remedy (rework), as known from `seen_at`."""
+
+    index: int
+    seen_at: datetime
+
+
+@dataclass(frozen=True)
+class Signals:
+    failures: tuple[Signal, ...]
+    remedies: tuple[RemedyMark, ...]
+    first_known: int | None
+
+
 @dataclass
 class FailureInfo:
-    """What happened to one deployment: its failure signals and whether it is a remedy."""
+    """One deployment's state at a window's end."""
 
     signals: dict[str, datetime | None] = field(default_factory=dict)
     incident_numbers: list[int] = field(default_factory=list)
@@ -37,155 +65,168 @@ class FailureInfo:
         times = [t for t in self.signals.values() if t is not None]
         return min(times) if times else None
 
-    def add(self, signal: str, remedy: datetime | None) -> None:
-        known = self.signals.get(signal)
-        if signal not in self.signals or (remedy is not None and (known is None or remedy < known)):
-            self.signals[signal] = remedy
-
 
 class _ShaIndex:
     """Which deployment shipped a commit, by full sha or by a 7+ hex prefix."""
 
     def __init__(self, shipped: Sequence[ShippedDeployment]) -> None:
         self.owner = {c.sha: s.index for s in shipped for c in s.commits}
-        self._sorted = sorted(self.owner)
+        self._sorted: list[str] | None = None  # built on the first short-prefix lookup
 
     def find(self, prefix: str) -> int | None:
         prefix = prefix.lower()
         if prefix in self.owner:
             return self.owner[prefix]
+        if self._sorted is None:
+            self._sorted = sorted(self.owner)
         at = bisect.bisect_left(self._sorted, prefix)
         if at < len(self._sorted) and self._sorted[at].startswith(prefix):
             return self.owner[self._sorted[at]]
         return None
 
 
-@dataclass(frozen=True)
-class HotfixRules:
-    labels: frozenset[str]
-    prefixes: tuple[str, ...]
-    pr_commits: frozenset[str]
+def _pr_commits(pr: PullRequest) -> set[str]:
+    """A PR's commits: its own, and the one its merge put on the base branch."""
+    return {*pr.commit_shas, *([pr.merge_commit_sha] if pr.merge_commit_sha else [])}
 
-    @classmethod
-    def build(cls, config: FailuresConfig, pulls: Sequence[PullRequest]) -> HotfixRules:
-        labels = frozenset(label.lower() for label in config.hotfix_labels)
-        prefixes = tuple(config.hotfix_branch_prefixes)
-        shas: set[str] = set()
+
+class _Hotfix:
+    def __init__(self, config: FailuresConfig, pulls: Sequence[PullRequest]) -> None:
+        labels = {label.lower() for label in config.hotfix_labels}
+        self.prefixes = tuple(config.hotfix_branch_prefixes)
+        self.pr_commits: set[str] = set()
         for pr in pulls:
-            if pr.merged_at is None:
+            is_hotfix = labels & {lab.lower() for lab in pr.labels} or pr.head_ref.startswith(
+                self.prefixes
+            )
+            if pr.merged_at is not None and is_hotfix:
+                self.pr_commits |= _pr_commits(pr)
+
+    def ships_hotfix(self, deployment: ShippedDeployment) -> bool:
+        for commit in deployment.commits:
+            if commit.sha in self.pr_commits:
+                return True
+            branch = merged_branch(commit.subject) if commit.is_merge else None
+            if branch is not None and branch.startswith(self.prefixes):
+                return True
+        return False
+
+
+def _code_signals(
+    shipped: Sequence[ShippedDeployment], index: _ShaIndex, hotfix: _Hotfix
+) -> Iterator[Signal | RemedyMark]:
+    """Revert and hotfix signals carried by each deployment R, known at R's time."""
+    last_shipping: int | None = None
+    for remedy in shipped:
+        time = remedy.deployment.time
+        for commit in remedy.changes:
+            if not is_revert(commit.message):
                 continue
-            if labels & {lab.lower() for lab in pr.labels} or pr.head_ref.startswith(prefixes):
-                shas.update(pr.commit_shas)
-                if pr.merge_commit_sha:
-                    shas.add(pr.merge_commit_sha)
-        return cls(labels, prefixes, frozenset(shas))
-
-    def is_hotfix(self, commit: Commit) -> bool:
-        if commit.sha in self.pr_commits:
-            return True
-        branch = merged_branch(commit.subject) if commit.is_merge else None
-        return branch is not None and branch.startswith(self.prefixes)
-
-
-def derive_failures(
-    shipped: Sequence[ShippedDeployment],
-    commits: Mapping[str, Commit],
-    *,
-    end: datetime,
-    config: FailuresConfig,
-    pulls: Sequence[PullRequest] = (),
-    incidents: Sequence[Incident] = (),
-) -> list[FailureInfo]:
-    """One `FailureInfo` per deployment (same order), signals read up to `end`."""
-    info = [FailureInfo() for _ in shipped]
-    index = _ShaIndex(shipped)
-    hotfix = HotfixRules.build(config, pulls)
-    live = [s for s in shipped if s.deployment.time < end]
-    for remedy in live:
-        _revert_and_hotfix(remedy, live, index, hotfix, info)
-    _rollbacks(live, commits, info)
-    _incidents(shipped, incidents, index, end, config, info)
-    _incident_fixes(live, pulls, incidents, end, info)
-    if shipped:
-        info[0].is_remedy = False  # the first known deployment is never a remedy
-    return info
-
-
-def _revert_and_hotfix(
-    remedy: ShippedDeployment,
-    live: Sequence[ShippedDeployment],
-    index: _ShaIndex,
-    hotfix: HotfixRules,
-    info: list[FailureInfo],
-) -> None:
-    time = remedy.deployment.time
-    for commit in remedy.commits:
-        if not commit.is_merge and is_revert(commit.message):
-            info[remedy.index].is_remedy = True
+            yield RemedyMark(remedy.index, time)
             for prefix in reverted_prefixes(commit.message):
                 target = index.find(prefix)
                 if target is not None and target < remedy.index:
-                    info[target].add("revert", time)
-    if any(hotfix.is_hotfix(c) for c in remedy.commits):
-        info[remedy.index].is_remedy = True
-        before = [s for s in live if s.index < remedy.index and s.commits]
-        if before:
-            info[before[-1].index].add("hotfix", time)
+                    yield Signal(target, "revert", time, time)
+        if hotfix.ships_hotfix(remedy):
+            yield RemedyMark(remedy.index, time)
+            if last_shipping is not None:
+                yield Signal(last_shipping, "hotfix", time, time)
+        if remedy.commits:
+            last_shipping = remedy.index
 
 
 def _rollbacks(
-    live: Sequence[ShippedDeployment], commits: Mapping[str, Commit], info: list[FailureInfo]
-) -> None:
-    for previous, current in itertools.pairwise(live):
+    shipped: Sequence[ShippedDeployment], commits: Mapping[str, Commit]
+) -> Iterator[Signal | RemedyMark]:
+    for previous, current in itertools.pairwise(shipped):
         if current.commits:
             continue  # a deployment that ships new commits cannot deploy an ancestor
         if is_strict_ancestor(current.deployment.sha, previous.deployment.sha, commits):
-            info[previous.index].add("rollback", current.deployment.time)
-            info[current.index].is_remedy = True
+            time = current.deployment.time
+            yield Signal(previous.index, "rollback", time, time)
+            yield RemedyMark(current.index, time)
 
 
 def _incidents(
     shipped: Sequence[ShippedDeployment],
     incidents: Sequence[Incident],
     index: _ShaIndex,
-    end: datetime,
-    config: FailuresConfig,
-    info: list[FailureInfo],
-) -> None:
-    horizon = timedelta(hours=config.incident_window_hours)
+    horizon: timedelta,
+) -> Iterator[Signal]:
+    times = [s.deployment.time for s in shipped]
     for incident in incidents:
         t = incident.created_at
-        if t >= end:
-            continue
-        target: int | None
+        target: int | None = None
         if incident.root_cause_sha:
             target = index.find(incident.root_cause_sha)
         else:
-            before = [s for s in shipped if s.deployment.time <= t]
-            target = before[-1].index if before and t - before[-1].deployment.time <= horizon \
-                else None  # fmt: skip
-        if target is None:
-            continue
-        closed = incident.closed_at
-        info[target].add("incident", closed if closed is not None and closed < end else None)
-        info[target].incident_numbers.append(incident.number)
+            at = bisect.bisect_right(times, t) - 1  # latest deployment with time ≤ t
+            if at >= 0 and t - times[at] <= horizon:
+                target = shipped[at].index
+        if target is not None:
+            yield Signal(target, "incident", t, incident.closed_at, incident.number)
 
 
 def _incident_fixes(
-    live: Sequence[ShippedDeployment],
+    shipped: Sequence[ShippedDeployment],
     pulls: Sequence[PullRequest],
     incidents: Sequence[Incident],
-    end: datetime,
-    info: list[FailureInfo],
-) -> None:
-    """A deployment containing a change of a PR that closes an incident issue is a remedy."""
-    numbers = {i.number for i in incidents if i.created_at < end}
-    fixing: set[str] = set()
+) -> Iterator[RemedyMark]:
+    """A deployment shipping a change of a PR that closes an incident is a remedy."""
+    created = {i.number: i.created_at for i in incidents}
+    fixing: dict[str, datetime] = {}
     for pr in pulls:
-        if pr.merged_at is not None and numbers.intersection(pr.closing_issue_numbers):
-            fixing.update(pr.commit_shas)
-            if pr.merge_commit_sha:
-                fixing.add(pr.merge_commit_sha)
-    for deployment in live:
-        if any(c.sha in fixing for c in deployment.commits):
-            info[deployment.index].is_remedy = True
+        known = [created[n] for n in pr.closing_issue_numbers if n in created]
+        if pr.merged_at is not None and known:
+            for sha in _pr_commits(pr):
+                fixing[sha] = min(known + ([fixing[sha]] if sha in fixing else []))
+    for deployment in shipped:
+        seen = [fixing[c.sha] for c in deployment.commits if c.sha in fixing]
+        if seen:
+            yield RemedyMark(deployment.index, max(min(seen), deployment.deployment.time))
+
+
+def derive_signals(
+    shipped: Sequence[ShippedDeployment],
+    commits: Mapping[str, Commit],
+    *,
+    config: FailuresConfig,
+    pulls: Sequence[PullRequest] = (),
+    incidents: Sequence[Incident] = (),
+) -> Signals:
+    """Every failure signal and remedy mark over all deployments (time-ordered)."""
+    index = _ShaIndex(shipped)
+    found = [
+        *_code_signals(shipped, index, _Hotfix(config, pulls)),
+        *_rollbacks(shipped, commits),
+        *_incidents(shipped, incidents, index, timedelta(hours=config.incident_window_hours)),
+        *_incident_fixes(shipped, pulls, incidents),
+    ]
+    first = next((s.index for s in shipped if s.first_known), None)
+    return Signals(
+        failures=tuple(s for s in found if isinstance(s, Signal)),
+        remedies=tuple(s for s in found if isinstance(s, RemedyMark) and s.index != first),
+        first_known=first,
+    )
+
+
+def failures_at(signals: Signals, count: int, end: datetime) -> list[FailureInfo]:
+    """Each deployment's failure state as known at `end` (same order as `shipped`)."""
+    info = [FailureInfo() for _ in range(count)]
+    for signal in signals.failures:
+        if signal.seen_at >= end:
+            continue
+        remedy = signal.remedy_at if signal.remedy_at is not None and signal.remedy_at < end \
+            else None  # fmt: skip
+        state = info[signal.target]
+        known = state.signals.get(signal.kind)
+        if signal.kind not in state.signals or (
+            remedy is not None and (known is None or remedy < known)
+        ):
+            state.signals[signal.kind] = remedy
+        if signal.incident is not None:
+            state.incident_numbers.append(signal.incident)
+    for mark in signals.remedies:
+        if mark.seen_at < end:
+            info[mark.index].is_remedy = True
+    return info

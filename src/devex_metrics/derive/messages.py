@@ -19,13 +19,19 @@ _MERGE_SUBJECTS = (
 )
 
 
+_REVERT_MARK = "This reverts commit "
+_TRAILER_MARKS = ("co-authored-by", "assisted-by", "ai-assisted", "replit-commit-author")
+
+
 def reverted_prefixes(message: str) -> list[str]:
     """Hex prefixes (7–40 chars, lowercased) named by `This reverts commit <sha>`."""
+    if _REVERT_MARK not in message:
+        return []
     return [m.lower() for m in REVERT.findall(message)]
 
 
 def is_revert(message: str) -> bool:
-    return REVERT.search(message) is not None
+    return _REVERT_MARK in message and REVERT.search(message) is not None
 
 
 def merged_branch(subject: str) -> str | None:
@@ -40,6 +46,9 @@ def merged_branch(subject: str) -> str | None:
 def has_ai_trailer(message: str, is_ai_email: Callable[[str], bool]) -> bool:
     """An AI co-author or assistance trailer (SPEC §6): `Co-authored-by` with a known
     agent email, `Assisted-by:`, `Ai-assisted: true`, `Replit-Commit-Author:`."""
+    lowered = message.lower()
+    if not any(mark in lowered for mark in _TRAILER_MARKS):
+        return False  # the common case, decided without a regex
     for key, value in _TRAILER.findall(message):
         name = key.lower()
         if name == "co-authored-by":

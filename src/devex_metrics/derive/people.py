@@ -114,14 +114,15 @@ class People:
         self._email_logins = {k.lower(): v.lower() for k, v in (email_logins or {}).items()}
         self._user_types = {k.lower(): v for k, v in (user_types or {}).items()}
         self._cache: dict[tuple[str, str], Person] = {}
+        self._by_email: dict[str, Person] = {}
 
     def from_email(self, email: str) -> Person:
-        email = email.strip().lower()
-        cached = self._cache.get(("e", email))
+        cached = self._by_email.get(email)  # hot path: once per commit of a large history
         if cached is None:
-            login = login_of_email(email) or self._email_logins.get(email)
-            cached = self._resolve(login, email)
-            self._cache[("e", email)] = cached
+            normal = email.strip().lower()
+            login = login_of_email(normal) or self._email_logins.get(normal)
+            cached = self._resolve(login, normal)
+            self._by_email[email] = cached
         return cached
 
     def from_login(self, login: str | None, *, is_bot: bool = False) -> Person:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from devex_metrics.config import Config
 from devex_metrics.derive import Facts
-from devex_metrics.derive.failures import derive_failures
+from devex_metrics.derive.failures import failures_at
 from devex_metrics.metrics.activity import activity_metrics
 from devex_metrics.metrics.catalogue import CATALOGUE
 from devex_metrics.metrics.ci import ci_metrics
@@ -42,10 +42,7 @@ def _coverage(coverage: Coverage | None) -> MetricResult | None:
 
 
 def compute_metrics(dataset: Dataset, config: Config, facts: Facts, window: Window) -> MetricSet:
-    failures = derive_failures(
-        facts.shipped, dataset.commits, end=window.end, config=config.failures,
-        pulls=dataset.pull_requests or (), incidents=dataset.incidents or (),
-    )  # fmt: skip
+    failures = failures_at(facts.signals, len(facts.shipped), window.end)
     results: dict[str, MetricResult] = {}
     results.update(dora_metrics(facts.shipped, failures, window, facts.person_of,
                                 facts.change_time))  # fmt: skip
@@ -67,8 +64,9 @@ def compute_metrics(dataset: Dataset, config: Config, facts: Facts, window: Wind
         results[coverage.id] = coverage
     for spec in CATALOGUE:
         if spec.id not in results and spec.id != "health.score":
-            results[spec.id] = MetricResult(spec, Status.UNAVAILABLE, 0,
-                                            note=f"not measured: needs {_NEEDS[spec.source]}")
+            results[spec.id] = MetricResult(
+                spec, Status.UNAVAILABLE, 0, note=f"not measured: needs {_NEEDS[spec.source]}"
+            )
     events = tuple(
         DeploymentEvent(
             source=s.deployment.source, ref=s.deployment.ref, sha=s.deployment.sha,

@@ -57,7 +57,7 @@ def lead_time(
     people: set[str] = set()
     dropped = 0
     for deployment in _in_window(shipped, window):
-        if deployment.index == 0:
+        if deployment.first_known:
             continue
         for change in deployment.changes:
             person = person_of(change)

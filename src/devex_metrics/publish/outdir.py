@@ -72,5 +72,7 @@ def read_previous_history(out: Path) -> list[HistoryEntry]:
     try:
         return parse_history(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise UsageError(f"{path}: cannot read the report history ({exc}). Fix the line or "
-                         "delete the file to start the history afresh.") from None
+        raise UsageError(
+            f"{path}: cannot read the report history ({exc}). Fix the line or "
+            "delete the file to start the history afresh."
+        ) from None

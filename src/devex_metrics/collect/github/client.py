@@ -7,7 +7,7 @@ Invariants:
 - **Every attempt is counted** (`requests`), retries and 304s included, and every
   GraphQL response's ``rateLimit.cost`` is summed (`graphql_points`).
 - **Waits come out of one budget** (`settings.max_wait_seconds`). A wait that does
-  not fit raises `BudgetExhausted`; the collector turns it into partial data.
+  not fit raises `BudgetExhaustedError`; the collector turns it into partial data.
 - **Sleeping is injectable** (`sleep`, `clock`), so tests never really wait.
 - Pacing: `seconds_between_requests` defaults to 0.1 s — below GitHub's secondary
   limit of 900 REST points per minute (15 requests/s) with room to spare, and well
@@ -37,10 +37,10 @@ from github.Requester import Requester
 from devex_metrics import __version__
 from devex_metrics.collect.github.ratelimit import (
     Action,
-    BudgetExhausted,
+    BudgetExhaustedError,
     Decision,
     GitHubStatusError,
-    GraphQLTimeout,
+    GraphQLTimeoutError,
     classify,
     connection_error,
 )
@@ -131,26 +131,27 @@ class GitHubClient:
         params: Mapping[str, Any] | None = None,
         *,
         etag: str | None = None,
-        retry_faults: bool = True,
+        retry_timeouts: bool = True,
     ) -> RestResponse:
         """GET a REST resource (`url` relative to the API root, or a `Link` URL).
 
         With `etag`, sends ``If-None-Match`` and returns a 304 response when unchanged.
         Raises `GitHubStatusError` for a 4xx that retrying will not fix. Without
-        `retry_faults`, a 5xx or connection fault fails at once (optional resources).
+        `retry_timeouts`, a request that times out fails at once (for slow optional
+        resources, where six 30 s timeouts would stall the run).
         """
         headers = {"Accept": "application/vnd.github+json"}
         if etag:
             headers["If-None-Match"] = etag
         query = {"per_page": PER_PAGE, **(params or {})} if url.startswith("/") else None
         status, response_headers, body = self._send(
-            "GET", url, query, headers, None, "core", retry_faults=retry_faults
+            "GET", url, query, headers, None, "core", retry_timeouts=retry_timeouts
         )
         data = json.loads(body) if body and status != 304 else None
         return RestResponse(status, response_headers, data)
 
     def graphql(self, query: str, variables: Mapping[str, Any]) -> dict[str, Any]:
-        """Run a GraphQL query; returns ``data``. Raises `GraphQLTimeout` on a server-side
+        """Run a GraphQL query; returns ``data``. Raises `GraphQLTimeoutError` on a server-side
         timeout (the caller shrinks its page) and `RunError` on query errors."""
         payload = {"query": query, "variables": dict(variables)}
         _, _, body = self._send("POST", self.settings.graphql_url, None, {}, payload, "graphql")
@@ -190,7 +191,7 @@ class GitHubClient:
         payload: Any,
         resource: str,
         *,
-        retry_faults: bool = True,
+        retry_timeouts: bool = True,
     ) -> tuple[int, dict[str, str], str]:
         with self._lock:
             attempt = 0
@@ -203,6 +204,8 @@ class GitHubClient:
                 except OSError as error:  # requests' ConnectionError and Timeout are OSErrors
                     self.requests += 1
                     log.debug("%s %s failed: %s", verb, _path(url), type(error).__name__)
+                    if not retry_timeouts and _is_timeout(error):
+                        raise RunError(f"GitHub {verb} {_path(url)} timed out") from None
                     decision = connection_error(attempt, error)
                     response_headers, status, body = {}, 0, ""
                 else:
@@ -219,14 +222,12 @@ class GitHubClient:
                     )
                 if decision.action is Action.OK:
                     return status, response_headers, body
-                if decision.transient and not retry_faults:
-                    decision = Decision(Action.FAIL, reason=decision.reason)
                 self._handle(decision, verb, url, status)
                 attempt += 1
 
     def _handle(self, decision: Decision, verb: str, url: str, status: int) -> None:
         if decision.action is Action.TIMEOUT:
-            raise GraphQLTimeout(decision.reason)
+            raise GraphQLTimeoutError(decision.reason)
         if decision.action is Action.FAIL:
             if 400 <= status < 500:
                 raise GitHubStatusError(status, f"GitHub {verb} {_path(url)}: {decision.reason}")
@@ -239,9 +240,10 @@ class GitHubClient:
 
     def _wait(self, seconds: float, reason: str) -> None:
         if self.waited + seconds > self.settings.max_wait_seconds:
-            raise BudgetExhausted(
+            raise BudgetExhaustedError(
                 f"GitHub {reason}: a wait of {seconds:.0f}s does not fit the remaining budget "
-                f"({self.settings.max_wait_seconds - self.waited:.0f}s); stopping with partial data."
+                f"({self.settings.max_wait_seconds - self.waited:.0f}s); "
+                "stopping with partial data."
             )
         self.waited += seconds
         self._sleep(seconds)
@@ -270,6 +272,12 @@ def pacing(settings: GitHubSettings) -> float:
         return settings.seconds_between_requests
     host = urllib.parse.urlsplit(settings.api_url).hostname or ""
     return 0.0 if host in _LOOPBACK else REMOTE_SECONDS_BETWEEN_REQUESTS
+
+
+def _is_timeout(error: OSError) -> bool:
+    """requests' `Timeout` family (ReadTimeout, ConnectTimeout), without importing requests
+    (it ships no type information)."""
+    return any(cls.__name__ == "Timeout" for cls in type(error).__mro__)
 
 
 def _path(url: str) -> str:

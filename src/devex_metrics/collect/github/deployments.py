@@ -51,7 +51,9 @@ def collect_deployments(
 
 
 def to_deployment(client: GitHubClient, node: Node) -> GitHubDeployment:
-    statuses = all_nodes(client, DEPLOYMENT_STATUSES, node["id"], "statuses", page_of(node.get("statuses")))
+    statuses = all_nodes(
+        client, DEPLOYMENT_STATUSES, node["id"], "statuses", page_of(node.get("statuses"))
+    )
     successes = [parse_time(s["createdAt"]) for s in statuses if s.get("state") == "SUCCESS"]
     return GitHubDeployment(
         id=int(node.get("databaseId") or 0),

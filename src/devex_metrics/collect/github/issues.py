@@ -19,7 +19,13 @@ from datetime import datetime
 from typing import TypeVar
 
 from devex_metrics.collect.github.client import GitHubClient
-from devex_metrics.collect.github.convert import actor, iso, label_names, parse_optional_time, parse_time
+from devex_metrics.collect.github.convert import (
+    actor,
+    iso,
+    label_names,
+    parse_optional_time,
+    parse_time,
+)
 from devex_metrics.collect.github.paging import Node, Page, pages
 from devex_metrics.collect.github.queries import ISSUES
 from devex_metrics.collect.surveys import parse_friction, parse_pulse
@@ -62,7 +68,9 @@ def issue_pages(
     first_page: Page | None = None,
 ) -> Iterator[Page]:
     variables = {"owner": owner, "name": name, "labels": labels.query_labels, "since": iso(since)}
-    return pages(client, ISSUES, variables, ("repository", "issues"), size=size, first_page=first_page)
+    return pages(
+        client, ISSUES, variables, ("repository", "issues"), size=size, first_page=first_page
+    )
 
 
 def collect_issues(issue_pages: Iterable[Page], labels: IssueLabels) -> IssueBatch:

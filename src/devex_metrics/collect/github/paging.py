@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from devex_metrics.collect.github.client import GitHubClient
-from devex_metrics.collect.github.ratelimit import GraphQLTimeout
+from devex_metrics.collect.github.ratelimit import GraphQLTimeoutError
 from devex_metrics.errors import RunError
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def run_page(
     while True:
         try:
             return client.graphql(query, {**variables, "first": size}), size
-        except GraphQLTimeout:
+        except GraphQLTimeoutError:
             if size <= 1:
                 raise RunError(
                     "GitHub's GraphQL API timed out even on single-node pages; "
@@ -94,7 +94,9 @@ def pages(
         yield page
 
 
-def all_nodes(client: GitHubClient, query: str, node_id: str, field: str, first: Page) -> list[Node]:
+def all_nodes(
+    client: GitHubClient, query: str, node_id: str, field: str, first: Page
+) -> list[Node]:
     """Every node of one object's nested connection (reviews of a PR, …): the nodes of
     the page that came with the object, then `node(id:)` pages for the rest."""
     nodes = list(first.nodes)
@@ -103,4 +105,3 @@ def all_nodes(client: GitHubClient, query: str, node_id: str, field: str, first:
         for page in pages(client, query, variables, ("node", field), size=NESTED_PAGE):
             nodes.extend(page.nodes)
     return nodes
-

@@ -82,8 +82,12 @@ def to_pull_request(client: GitHubClient, node: Node) -> PullRequest:
     login, is_bot = actor(node.get("author"))
     created = parse_time(node["createdAt"])
     merged = parse_optional_time(node.get("mergedAt"))
-    reviews = all_nodes(client, PULL_REQUEST_REVIEWS, node["id"], "reviews", _inline(node, "reviews"))
-    commits = all_nodes(client, PULL_REQUEST_COMMITS, node["id"], "commits", _inline(node, "commits"))
+    reviews = all_nodes(
+        client, PULL_REQUEST_REVIEWS, node["id"], "reviews", _inline(node, "reviews")
+    )
+    commits = all_nodes(
+        client, PULL_REQUEST_COMMITS, node["id"], "commits", _inline(node, "commits")
+    )
     author_times = [parse_time(c["commit"]["authoredDate"]) for c in commits]
     merge_commit = node.get("mergeCommit") or {}
     return PullRequest(

@@ -12,8 +12,6 @@ for: no titles, no names, and issue bodies only for labels whose body is parsed.
 
 from __future__ import annotations
 
-_RATE_LIMIT = "rateLimit { cost remaining resetAt }"
-
 _PAGE = """
 fragment PageFields on PageInfo { hasNextPage endCursor }
 """
@@ -115,7 +113,7 @@ query RepositoryHead(
   $historySince: GitTimestamp, $historyUntil: GitTimestamp,
   $labels: [String!], $issuesSince: DateTime, $withIssues: Boolean!
 ) {
-  %s
+  rateLimit { cost remaining resetAt }
   repository(owner: $owner, name: $name) {
     defaultBranchRef {
       name
@@ -144,7 +142,6 @@ query RepositoryHead(
   }
 }
 """
-    % _RATE_LIMIT
     + _PAGE
     + _ACTOR
     + _HISTORY
@@ -159,7 +156,7 @@ with no changes costs this one request plus the pull-request page."""
 PULL_REQUESTS = (
     """
 query PullRequests($owner: String!, $name: String!, $base: String!, $first: Int!, $after: String) {
-  %s
+  rateLimit { cost remaining resetAt }
   repository(owner: $owner, name: $name) {
     pullRequests(
       baseRefName: $base, first: $first, after: $after,
@@ -171,7 +168,6 @@ query PullRequests($owner: String!, $name: String!, $base: String!, $first: Int!
   }
 }
 """
-    % _RATE_LIMIT
     + _PAGE
     + _PULL_REQUEST
 )
@@ -179,7 +175,7 @@ query PullRequests($owner: String!, $name: String!, $base: String!, $first: Int!
 PULL_REQUEST_REVIEWS = (
     """
 query PullRequestReviews($id: ID!, $first: Int!, $after: String) {
-  %s
+  rateLimit { cost remaining resetAt }
   node(id: $id) {
     ... on PullRequest {
       reviews(first: $first, after: $after) { pageInfo { ...PageFields } nodes { ...ReviewFields } }
@@ -187,7 +183,6 @@ query PullRequestReviews($id: ID!, $first: Int!, $after: String) {
   }
 }
 """
-    % _RATE_LIMIT
     + _PAGE
     + _ACTOR
     + _REVIEW
@@ -196,7 +191,7 @@ query PullRequestReviews($id: ID!, $first: Int!, $after: String) {
 PULL_REQUEST_COMMITS = (
     """
 query PullRequestCommits($id: ID!, $first: Int!, $after: String) {
-  %s
+  rateLimit { cost remaining resetAt }
   node(id: $id) {
     ... on PullRequest {
       commits(first: $first, after: $after) { pageInfo { ...PageFields } nodes { ...CommitFields } }
@@ -204,7 +199,6 @@ query PullRequestCommits($id: ID!, $first: Int!, $after: String) {
   }
 }
 """
-    % _RATE_LIMIT
     + _PAGE
     + _PR_COMMIT
 )
@@ -212,22 +206,24 @@ query PullRequestCommits($id: ID!, $first: Int!, $after: String) {
 DEPLOYMENT_STATUSES = (
     """
 query DeploymentStatuses($id: ID!, $first: Int!, $after: String) {
-  %s
+  rateLimit { cost remaining resetAt }
   node(id: $id) {
     ... on Deployment {
-      statuses(first: $first, after: $after) { pageInfo { ...PageFields } nodes { state createdAt } }
+      statuses(first: $first, after: $after) {
+        pageInfo { ...PageFields }
+        nodes { state createdAt }
+      }
     }
   }
 }
 """
-    % _RATE_LIMIT
     + _PAGE
 )
 
 DEPLOYMENTS = (
     """
 query Deployments($owner: String!, $name: String!, $first: Int!, $after: String) {
-  %s
+  rateLimit { cost remaining resetAt }
   repository(owner: $owner, name: $name) {
     deployments(first: $first, after: $after, orderBy: {field: CREATED_AT, direction: DESC}) {
       pageInfo { ...PageFields }
@@ -236,7 +232,6 @@ query Deployments($owner: String!, $name: String!, $first: Int!, $after: String)
   }
 }
 """
-    % _RATE_LIMIT
     + _PAGE
     + _DEPLOYMENT
 )
@@ -244,7 +239,7 @@ query Deployments($owner: String!, $name: String!, $first: Int!, $after: String)
 RELEASES = (
     """
 query Releases($owner: String!, $name: String!, $first: Int!, $after: String) {
-  %s
+  rateLimit { cost remaining resetAt }
   repository(owner: $owner, name: $name) {
     releases(first: $first, after: $after, orderBy: {field: CREATED_AT, direction: DESC}) {
       pageInfo { ...PageFields }
@@ -253,7 +248,6 @@ query Releases($owner: String!, $name: String!, $first: Int!, $after: String) {
   }
 }
 """
-    % _RATE_LIMIT
     + _PAGE
     + _RELEASE
 )
@@ -264,7 +258,7 @@ query LabelledIssues(
   $owner: String!, $name: String!, $labels: [String!], $since: DateTime,
   $first: Int!, $after: String
 ) {
-  %s
+  rateLimit { cost remaining resetAt }
   repository(owner: $owner, name: $name) {
     issues(
       first: $first, after: $after, labels: $labels, filterBy: {since: $since},
@@ -276,7 +270,6 @@ query LabelledIssues(
   }
 }
 """
-    % _RATE_LIMIT
     + _PAGE
     + _ACTOR
     + _ISSUE
@@ -288,7 +281,7 @@ query BranchHistory(
   $owner: String!, $name: String!, $qualifiedName: String!,
   $since: GitTimestamp, $until: GitTimestamp, $first: Int!, $after: String
 ) {
-  %s
+  rateLimit { cost remaining resetAt }
   repository(owner: $owner, name: $name) {
     ref(qualifiedName: $qualifiedName) {
       target {
@@ -301,7 +294,6 @@ query BranchHistory(
   }
 }
 """
-    % _RATE_LIMIT
     + _PAGE
     + _HISTORY
 )

@@ -16,7 +16,7 @@ Rules, from GitHub's "Rate limits for the REST API" and "Best practices" pages:
 - a secondary-limit message without ``retry-after``: wait 60 s, doubling per retry.
 - 5xx and connection errors: exponential backoff from 1 s.
 - GraphQL ``RATE_LIMITED`` errors are primary exhaustion; a GraphQL timeout is
-  reported to the pager, which halves its page size (`GraphQLTimeout`).
+  reported to the pager, which halves its page size (`GraphQLTimeoutError`).
 """
 
 from __future__ import annotations
@@ -37,11 +37,11 @@ SECONDARY_BACKOFF_BASE = 60.0
 _TIMEOUT_HINTS = ("timeout", "timed out", "something went wrong while executing your query")
 
 
-class BudgetExhausted(RunError):
+class BudgetExhaustedError(RunError):
     """A rate-limit wait does not fit into the run's wait budget: stop with partial data."""
 
 
-class GraphQLTimeout(Exception):
+class GraphQLTimeoutError(Exception):
     """GitHub gave up executing a GraphQL query; a smaller page may succeed."""
 
 
@@ -66,7 +66,6 @@ class Decision:
     action: Action
     delay: float = 0.0
     reason: str = ""
-    transient: bool = False  # a 5xx or connection fault (not a rate limit)
 
 
 def message_of(body: str) -> str:
@@ -107,12 +106,12 @@ def classify(
     if status in (403, 429):
         return _classify_limit(status, headers, message, attempt, now)
     if status >= 500:
-        return _backoff(attempt, SERVER_RETRIES, SERVER_BACKOFF_BASE, f"HTTP {status}", True)
+        return _backoff(attempt, SERVER_RETRIES, SERVER_BACKOFF_BASE, f"HTTP {status}")
     return Decision(Action.FAIL, reason=f"HTTP {status}: {message or 'no message'}")
 
 
 def connection_error(attempt: int, error: OSError) -> Decision:
-    return _backoff(attempt, SERVER_RETRIES, SERVER_BACKOFF_BASE, type(error).__name__, True)
+    return _backoff(attempt, SERVER_RETRIES, SERVER_BACKOFF_BASE, type(error).__name__)
 
 
 def _classify_limit(
@@ -140,7 +139,7 @@ def _classify_graphql_body(headers: Mapping[str, str], body: str, now: float) ->
     try:
         data: Any = json.loads(body)
     except ValueError:
-        return Decision(Action.RETRY, SERVER_BACKOFF_BASE, "malformed GraphQL response", True)
+        return Decision(Action.RETRY, SERVER_BACKOFF_BASE, "malformed GraphQL response")
     errors = data.get("errors") if isinstance(data, dict) else None
     if not errors:
         return Decision(Action.OK)
@@ -154,9 +153,7 @@ def _classify_graphql_body(headers: Mapping[str, str], body: str, now: float) ->
     return Decision(Action.OK)  # other errors are the query's business (see client.graphql)
 
 
-def _backoff(
-    attempt: int, retries: int, base: float, reason: str, transient: bool = False
-) -> Decision:
+def _backoff(attempt: int, retries: int, base: float, reason: str) -> Decision:
     if attempt >= retries:
         return Decision(Action.FAIL, reason=f"{reason} after {retries} retries")
-    return Decision(Action.RETRY, base * 2**attempt, reason, transient)
+    return Decision(Action.RETRY, base * 2**attempt, reason)

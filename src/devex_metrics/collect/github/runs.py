@@ -15,6 +15,7 @@ same range fit one page, its ETag makes an unchanged listing cost a 304.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 from collections.abc import Iterable, Mapping
@@ -93,7 +94,7 @@ def split_range(start: datetime, end: datetime, parts: int) -> list[tuple[dateti
     seconds = int((end - start).total_seconds())
     parts = max(2, min(parts, seconds))
     cuts = [start + timedelta(seconds=seconds * i // parts) for i in range(parts + 1)]
-    return [(low, high) for low, high in zip(cuts, cuts[1:], strict=False) if high > low]
+    return [(low, high) for low, high in itertools.pairwise(cuts) if high > low]
 
 
 def created_filter(start: datetime, end: datetime) -> str:
@@ -129,7 +130,9 @@ def resume_point(cached: Iterable[WorkflowRun], since: datetime, now: datetime) 
     runs = [r for r in cached if r.created_at >= since]
     if not runs:
         return since
-    pending = [r.created_at for r in runs if r.status != "completed" and r.created_at >= now - SETTLE]
+    pending = [
+        r.created_at for r in runs if r.status != "completed" and r.created_at >= now - SETTLE
+    ]
     return min(pending) if pending else max(r.created_at for r in runs)
 
 

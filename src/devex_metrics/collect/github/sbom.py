@@ -3,7 +3,7 @@
 The export is optional evidence (SPEC §9 ``sbom/sbom.spdx.json``): when the
 dependency graph is off (404), the token may not read it (403), or GitHub is slow
 or failing, the run goes on without it and says so in one notice. A rate-limit
-stop (`BudgetExhausted`) is not swallowed: it ends the run's collection.
+stop (`BudgetExhaustedError`) is not swallowed: it ends the run's collection.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from devex_metrics.collect.github.client import GitHubClient
-from devex_metrics.collect.github.ratelimit import BudgetExhausted, GitHubStatusError
+from devex_metrics.collect.github.ratelimit import BudgetExhaustedError, GitHubStatusError
 from devex_metrics.errors import RunError
 
 log = logging.getLogger(__name__)
@@ -33,13 +33,17 @@ def collect_sbom(
     etag = cached.etag if cached and cached.document is not None else None
     try:
         response = client.get(
-            f"/repos/{owner}/{name}/dependency-graph/sbom", etag=etag, retry_faults=False
+            f"/repos/{owner}/{name}/dependency-graph/sbom", etag=etag, retry_timeouts=False
         )
-    except BudgetExhausted:
+    except BudgetExhaustedError:
         raise
     except GitHubStatusError as error:
         reason = {404: "the dependency graph is not enabled", 403: "the token may not read it"}
-        log.info("No SBOM export from GitHub: %s (HTTP %d).", reason.get(error.status, "refused"), error.status)
+        log.info(
+            "No SBOM export from GitHub: %s (HTTP %d).",
+            reason.get(error.status, "refused"),
+            error.status,
+        )
         return SbomResult(None, None)
     except RunError:
         log.info("No SBOM export from GitHub: the request failed or timed out.")

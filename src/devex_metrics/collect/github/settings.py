@@ -7,6 +7,7 @@ at another host is how GitHub Enterprise Server and every test work.
 
 from __future__ import annotations
 
+import os
 import re
 import urllib.parse
 from collections.abc import Mapping
@@ -90,3 +91,11 @@ def _check_urls(api_url: str, graphql_url: str) -> None:
             f"GITHUB_GRAPHQL_URL '{graphql_url}' is not on the host of GITHUB_API_URL "
             f"'{api_url}'. Point both at the same GitHub (or GitHub Enterprise Server) host."
         )
+
+
+def cache_secret(settings: GitHubSettings, variable: str | None) -> Secret | None:
+    """The cache secret: from the settings, else from the variable `privacy.cache_secret_env`
+    names (for callers that built the settings without `cache_secret_env`)."""
+    if settings.cache_secret is not None or not variable:
+        return settings.cache_secret
+    return secret_from_env(os.environ, (variable,))

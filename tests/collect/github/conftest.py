@@ -1,0 +1,68 @@
+"""Fixtures of the GitHub collector tests: the fake GitHub server and a fake clock.
+
+`tests/fakegithub` is a plain folder of test helpers; its parent is put on `sys.path`
+(at the end, so it shadows nothing) to import it as the package ``fakegithub``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+_TESTS = str(Path(__file__).resolve().parents[2])
+if _TESTS not in sys.path:
+    sys.path.append(_TESTS)
+
+from fakegithub.dataset import NOW, SINCE, Repo  # noqa: E402
+from fakegithub.fixtures import FakeClock, settings_for  # noqa: E402
+from fakegithub.scenarios import scenario_dataset  # noqa: E402
+from fakegithub.server import FakeGitHub  # noqa: E402
+
+from devex_metrics.collect.github import GitHubData, collect_github  # noqa: E402
+from devex_metrics.config import Config  # noqa: E402
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def fake_github(clock: FakeClock) -> Iterator[Callable[..., FakeGitHub]]:
+    """A factory: `fake_github(repo, ...)` starts a server (stopped after the test)."""
+    started: list[FakeGitHub] = []
+
+    def start(*repos: Repo, **options: Any) -> FakeGitHub:
+        options.setdefault("clock", clock)
+        server = FakeGitHub(*repos, **options).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def scenario() -> Iterator[tuple[GitHubData, FakeGitHub]]:
+    """The scenario repository collected once (no cache), with the server that served it."""
+    clock = FakeClock()
+    server = FakeGitHub(scenario_dataset(), clock=clock).start()
+    try:
+        data = collect_github(
+            settings_for(server),
+            Config(),
+            since=SINCE,
+            until=NOW,
+            cache_dir=None,
+            now=NOW,
+            sleep=clock.sleep,
+            clock=clock,
+        )
+        yield data, server
+    finally:
+        server.stop()
