@@ -25,7 +25,6 @@ from devex_metrics.reporters.markdown import render_report, render_summary
 from devex_metrics.reporters.metrics_json import render_metrics_json
 from devex_metrics.reporters.openmetrics import render_openmetrics
 
-
 MIN_TREND_POINTS = 2  # a trend chart needs two report windows
 
 

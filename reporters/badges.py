@@ -24,6 +24,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 
 from devex_metrics.artifacts import Artifact
 from devex_metrics.privacy.report import PublishedMetric, PublishedReport
+from devex_metrics.reporters.numbers import format_hours, short_decimal
 
 HEALTH_ID = "health.score"
 
@@ -168,26 +169,9 @@ def render_endpoint_json(badge: Badge) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _decimal(value: float) -> str:
-    """One decimal, or two significant digits for small non-zero values, so a real
-    but small number never reads as 0."""
-    if value != 0 and abs(value) < 0.1:
-        return f"{value:.2g}"
-    return f"{value:.1f}"
-
-
-def format_duration(hours: float) -> str:
-    """Minutes under an hour, hours under a day, days above: '45 min', '3.1 h', '2.0 d'."""
-    if hours < 1:
-        return f"{round(hours * 60)} min"
-    if hours < 24:
-        return f"{_decimal(hours)} h"
-    return f"{_decimal(hours / 24)} d"
-
-
 def format_ratio(ratio: float) -> str:
     """A percentage with one decimal, without a trailing '.0': '12.5%', '0%'."""
-    text = _decimal(ratio * 100)
+    text = short_decimal(ratio * 100)
     return f"{text.removesuffix('.0')}%"
 
 
@@ -196,9 +180,9 @@ def format_value(metric_id: str, value: float) -> str:
     if metric_id == HEALTH_ID:
         return f"{round(value)}/100"
     if metric_id == "dora.deployment_frequency":
-        return f"{_decimal(value)}/week"
+        return f"{short_decimal(value)}/week"
     if metric_id in ("dora.lead_time", "dora.recovery_time"):
-        return format_duration(value)
+        return format_hours(value)
     return format_ratio(value)
 
 

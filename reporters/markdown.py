@@ -33,6 +33,7 @@ from devex_metrics.metrics.result import Status
 from devex_metrics.privacy.gate import RULE_MIN_GROUP
 from devex_metrics.privacy.report import PublishedMetric, PublishedReport
 from devex_metrics.reporters.history import HistoryEntry
+from devex_metrics.reporters.numbers import format_hours, format_minutes, short_decimal
 
 REPORT_PATH = "report.md"
 SUMMARY_PATH = "summary.md"
@@ -52,49 +53,23 @@ _ORDER = {spec.id: index for index, spec in enumerate(CATALOGUE)}
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
-def _decimal(value: float) -> str:
-    """One decimal, or two significant digits for a small non-zero value, so a real
-    but small number never reads as 0."""
-    if value != 0 and abs(value) < 0.1:
-        return f"{value:.2g}"
-    return f"{value:.1f}"
-
-
-def format_hours(hours: float) -> str:
-    """'45 min' under an hour, '3.2 h' under a day, '2.1 d' above."""
-    if abs(hours) < 1:
-        return format_minutes(hours * 60)
-    if abs(hours) < 24:
-        return f"{_decimal(hours)} h"
-    return f"{_decimal(hours / 24)} d"
-
-
-def format_minutes(minutes: float) -> str:
-    """'7.5 min' under ten minutes, '45 min' under an hour, then as hours."""
-    if abs(minutes) < 10:
-        return f"{_decimal(minutes)} min"
-    if abs(minutes) < 60:
-        return f"{round(minutes)} min"
-    return format_hours(minutes / 60)
-
-
 def format_number(value: float, unit: str, metric_id: str = "") -> str:
     """A value in its unit, rounded for reading (metrics.json keeps full precision)."""
     if not math.isfinite(value):
         return "—"
     if metric_id == HEALTH_ID:
         return f"{round(value)} / 100"
-    return _FORMATS.get(unit, _decimal)(value)
+    return _FORMATS.get(unit, short_decimal)(value)
 
 
 _FORMATS: dict[str, Callable[[float], str]] = {
     "hours": format_hours,
     "minutes": format_minutes,
-    "ratio": lambda v: f"{_decimal(v * 100)} %",
-    "per_week": lambda v: f"{_decimal(v)} / week",
+    "ratio": lambda v: f"{short_decimal(v * 100)} %",
+    "per_week": lambda v: f"{short_decimal(v)} / week",
     "count": lambda v: f"{round(v):,}",
     "lines": lambda v: f"{round(v):,} lines",
-    "days": lambda v: f"{_decimal(v)} days",
+    "days": lambda v: f"{short_decimal(v)} days",
 }
 """Unit → display format; any other unit (score, mean) shows one decimal."""
 

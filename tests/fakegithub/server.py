@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import socket
 import threading
 import time
 import urllib.parse
@@ -155,7 +156,7 @@ class FakeGitHub:
             message = "API rate limit exceeded for installation ID 1."
             return Response(403, {"message": message, "documentation_url": "https://docs.github.com/rest"}, limits)
         response = self._graphql(payload) if resource == "graphql" else self._rest(method, parsed)
-        etag = '"' + hashlib.sha256(json.dumps(response.body, sort_keys=True).encode()).hexdigest()[:40] + '"'
+        etag = '"' + hashlib.sha256(response.encoded()).hexdigest()[:40] + '"'
         if response.status == 200 and method == "GET":
             response.headers["etag"] = f"W/{etag}"
             if headers.get("if-none-match") == f"W/{etag}":
@@ -215,6 +216,18 @@ class Response:
     status: int
     body: Any
     headers: dict[str, str] = field(default_factory=dict)
+    _data: bytes | None = None
+
+    def encoded(self) -> bytes:
+        """The body as sent (JSON unless it is a string), serialised once."""
+        if self._data is None:
+            if self.body is None:
+                self._data = b""
+            elif isinstance(self.body, str):
+                self._data = self.body.encode()
+            else:
+                self._data = json.dumps(self.body).encode()
+        return self._data
 
 
 def _operation(payload: dict[str, Any]) -> str:
@@ -229,6 +242,12 @@ def _operation(payload: dict[str, Any]) -> str:
 def _handler_for(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            # headers and body go out in separate writes: without this, Nagle's algorithm
+            # and delayed ACKs add ~40 ms to every keep-alive response
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
             self._serve("GET")
@@ -248,12 +267,7 @@ def _handler_for(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             self._write(response)
 
         def _write(self, response: Response) -> None:
-            if response.body is None:
-                data = b""
-            elif isinstance(response.body, str):
-                data = response.body.encode()
-            else:
-                data = json.dumps(response.body).encode()
+            data = response.encoded()
             self.send_response(response.status)
             content_type = "text/html" if isinstance(response.body, str) else "application/json; charset=utf-8"
             self.send_header("content-type", content_type)

@@ -125,7 +125,7 @@ def test_records_in_the_cache_hold_no_identity(
     assert {"meta.json", "people.json", "pull_requests.json", "workflow_runs.json"} <= set(files)
     for name, text in files.items():
         if name != "people.json":
-            for identity in ("alice", "erin", "dependabot", "@example.com"):
+            for identity in ("alice", "erin", "renovate", "@example.com"):
                 assert identity not in text, (name, identity)
     assert "flaky" not in "".join(files.values()) and "Outage" not in "".join(files.values())
     assert "alice" in files["people.json"]  # the separate table, plain without a secret
@@ -137,7 +137,7 @@ def test_with_a_secret_the_cache_folder_reveals_no_identity(
     server = fake_github(scenario_dataset())
     first = run(server, clock, tmp_path, cache_secret=Secret("per-repo-secret"))
     text = "".join(cache_text(tmp_path).values())
-    for identity in ("alice", "bob", "erin", "dependabot", "example.com"):
+    for identity in ("alice", "bob", "erin", "renovate", "example.com"):
         assert identity not in text
     again = run(server, clock, tmp_path, cache_secret=Secret("per-repo-secret"))
     assert records(again) == records(first) and again.requests <= 5

@@ -10,6 +10,7 @@ equal to the one written.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from datetime import datetime
@@ -81,18 +82,24 @@ def decode(data: Any, people: Pseudonyms) -> Any:
     if not isinstance(data, dict) or data.get("_type") not in RECORD_TYPES:
         raise CodecError("not a cached record")
     cls = RECORD_TYPES[data["_type"]]
-    hints = typing.get_type_hints(cls)
     values: dict[str, Any] = {}
     try:
-        for field in dataclasses.fields(cls):
-            raw = data[field.name]
-            if field.name in PERSON_FIELDS and raw is not None:
-                values[field.name] = people.resolve(raw)
+        for name, hint in _fields(cls):
+            raw = data[name]
+            if name in PERSON_FIELDS and raw is not None:
+                values[name] = people.resolve(raw)
             else:
-                values[field.name] = _decode_value(hints[field.name], raw, people)
+                values[name] = _decode_value(hint, raw, people)
         return cls(**values)
     except (KeyError, TypeError, ValueError) as error:
         raise CodecError(str(error)) from None
+
+
+@functools.cache
+def _fields(cls: type[Any]) -> tuple[tuple[str, Any], ...]:
+    """(name, resolved type hint) of each field; resolving hints is slow, so once per class."""
+    hints = typing.get_type_hints(cls)
+    return tuple((field.name, hints[field.name]) for field in dataclasses.fields(cls))
 
 
 def _decode_value(hint: Any, raw: Any, people: Pseudonyms) -> Any:
