@@ -252,6 +252,7 @@ class Dataset:
     friction_reports: tuple[FrictionReport, ...] | None = None
     coverage: Coverage | None = None
     dependencies: tuple[Dependency, ...] | None = None
+    spdx_sbom: Mapping[str, object] | None = None
     sources: tuple[SourceUse, ...] = ()
     user_types: Mapping[str, str] = field(default_factory=dict)
     email_logins: Mapping[str, str] = field(default_factory=dict)

@@ -8,17 +8,19 @@ once, by the caller, and passed in as `now`.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from devex_metrics import __version__
-from devex_metrics.collect import CollectRequest, collect_git, read_opt_out
+from devex_metrics.collect import CollectRequest, collect_dataset, read_opt_out
+from devex_metrics.collect.github.settings import GitHubSettings, github_settings_from_env
 from devex_metrics.config import Config
 from devex_metrics.derive import derive_facts
 from devex_metrics.derive.people import OptOut
 from devex_metrics.errors import UsageError
-from devex_metrics.logs import stage
+from devex_metrics.logs import notice, stage
 from devex_metrics.metrics import compute_metrics
 from devex_metrics.model import Dataset, Window
 from devex_metrics.privacy.gate import apply_gate
@@ -40,6 +42,9 @@ class ReportOptions:
     repository_name: str | None = None
     coverage: Path | None = None
     unshallow: bool = False
+    offline: bool = False
+    cache_dir: Path | None = None
+    env: Mapping[str, str] = field(default_factory=dict)
 
 
 def report_window(config: Config, now: datetime, since: datetime | None,
@@ -83,20 +88,38 @@ def _first_commit_in(dataset: Dataset, window: Window) -> str | None:
     return min(inside, key=lambda c: (c.committer_time, c.sha)).sha if inside else None
 
 
+def _github_settings(options: ReportOptions) -> GitHubSettings | None:
+    """GitHub settings from the environment, or None (offline, no token, no repository)."""
+    if options.offline:
+        return None
+    settings = github_settings_from_env(
+        options.env, options.repository_name,
+        cache_secret_env=options.config.privacy.cache_secret_env,
+    )  # fmt: skip
+    if settings is None:
+        notice("no GitHub data: set GITHUB_TOKEN (or GH_TOKEN) and --github OWNER/NAME "
+               "(or GITHUB_REPOSITORY) to measure pull requests, reviews, CI and surveys; "
+               "this report uses git history only")  # fmt: skip
+    return settings
+
+
 def run_report(options: ReportOptions) -> PublishedReport:
     config = options.config
     window = report_window(config, options.now, options.since, options.until)
     log.info("window: %s → %s (%g days)", window.start.date(), window.end.date(), window.days)
+    github = _github_settings(options)
     with stage("collect"):
-        dataset = collect_git(CollectRequest(
+        dataset = collect_dataset(CollectRequest(
             repo=options.repo, config=config, repository_name=options.repository_name,
             coverage=options.coverage, unshallow=options.unshallow,
             dependencies="sbom" in config.outputs, horizon=window.previous().start,
+            until=window.end, github=github, cache_dir=options.cache_dir, now=options.now,
         ))  # fmt: skip
         opt_out = read_opt_out(options.repo, config)
     report = build_report(dataset, config, opt_out, window, options.now)
     with stage("render"):
-        sbom = SbomInputs(dataset.dependencies) if dataset.dependencies is not None else None
+        sbom = (SbomInputs(dataset.dependencies, dataset.spdx_sbom)
+                if dataset.dependencies is not None else None)  # fmt: skip
         history = read_previous_history(options.out)
         artifacts = render_all(report, history, config.outputs, sbom=sbom)
     with stage("write"):

@@ -62,6 +62,7 @@ class Logged:
     path: str
     kind: str  # "graphql:<operation>" or "rest"
     status: int
+    first: int | None = None  # GraphQL `$first`
 
 
 class FakeGitHub:
@@ -69,7 +70,7 @@ class FakeGitHub:
         self,
         *repos: Repo,
         token: str = "test-token",
-        quota: int = 5000,
+        quota: int | dict[str, int] = 5000,
         reset_after: float = 3600.0,
         clock: Callable[[], float] = time.time,
         graphql_max_first: int | None = None,
@@ -77,14 +78,16 @@ class FakeGitHub:
         prefix: str = "",
     ) -> None:
         self.repos = {r.full_name.lower(): r for r in repos}
-        self.token, self.quota, self.reset_after, self.clock = token, quota, reset_after, clock
+        quotas = quota if isinstance(quota, dict) else {"core": quota, "graphql": quota}
+        self.quotas = {"core": 5000, "graphql": 5000, **quotas}
+        self.token, self.reset_after, self.clock = token, reset_after, clock
         self.graphql_max_first = graphql_max_first
         self.sbom_status = sbom_status
         self.prefix = prefix  # "/api/v3" to look like GitHub Enterprise Server
         self.faults = FaultPlan()
         self.requests: list[Logged] = []
         self.graphql_errors: list[Any] = []
-        self.remaining = {"core": quota, "graphql": quota}
+        self.remaining = dict(self.quotas)
         self.reset_at = {"core": clock() + reset_after, "graphql": clock() + reset_after}
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -120,13 +123,14 @@ class FakeGitHub:
 
     def rate_headers(self, resource: str) -> dict[str, str]:
         now = self.clock()
+        quota = self.quotas[resource]
         if now >= self.reset_at[resource]:
-            self.remaining[resource] = self.quota
+            self.remaining[resource] = quota
             self.reset_at[resource] = now + self.reset_after
         return {
-            "x-ratelimit-limit": str(self.quota),
+            "x-ratelimit-limit": str(quota),
             "x-ratelimit-remaining": str(self.remaining[resource]),
-            "x-ratelimit-used": str(self.quota - self.remaining[resource]),
+            "x-ratelimit-used": str(quota - self.remaining[resource]),
             "x-ratelimit-reset": str(int(self.reset_at[resource])),
             "x-ratelimit-resource": resource,
         }
@@ -141,7 +145,8 @@ class FakeGitHub:
             payload = json.loads(body or b"{}")
             kind = f"graphql:{_operation(payload)}"
         response = self._respond(method, parsed, headers, payload, resource)
-        self.requests.append(Logged(method, parsed.path, kind, response.status if response else 0))
+        first = (payload.get("variables") or {}).get("first")
+        self.requests.append(Logged(method, parsed.path, kind, response.status if response else 0, first))
         return response
 
     def _respond(self, method: str, parsed: urllib.parse.SplitResult, headers: dict[str, str],
@@ -185,8 +190,9 @@ class FakeGitHub:
         first = (payload.get("variables") or {}).get("first")
         if self.graphql_max_first is not None and isinstance(first, int) and first > self.graphql_max_first:
             return Response(200, {"data": None, "errors": [{"message": TIMEOUT_MESSAGE}]})
-        rate = {"cost": 1, "limit": self.quota, "remaining": self.remaining["graphql"] - 1,
-                "used": self.quota - self.remaining["graphql"] + 1, "nodeCount": 0,
+        quota = self.quotas["graphql"]
+        rate = {"cost": 1, "limit": quota, "remaining": self.remaining["graphql"] - 1,
+                "used": quota - self.remaining["graphql"] + 1, "nodeCount": 0,
                 "resetAt": graphql_api.iso_epoch(self.reset_at["graphql"])}
         document = graphql_api.execute(self.repos, payload, lambda: rate)
         if "errors" in document:

@@ -1,7 +1,10 @@
 """collect: the only stage (with publish) that touches the outside world.
 
-`collect_dataset` reads git (always), the opt-out file and an optional coverage
-file, and returns a `Dataset` of plain domain records plus the opt-out entries.
+`collect_dataset` reads GitHub (when a token and a repository are given, and not
+offline), then git (always), an optional coverage file and the repository's
+dependency manifests, and returns a `Dataset` of plain domain records. GitHub
+comes first because its deployments, releases and runs decide which part of the
+git history the windows need. `read_opt_out` reads the opt-out entries.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from devex_metrics.collect.coverage import read_coverage
+from devex_metrics.collect.github.collector import GitHubData, collect_github
+from devex_metrics.collect.github.settings import GitHubSettings
 from devex_metrics.collect.git import (
     Git,
     ensure_full_history,
@@ -40,6 +45,10 @@ class CollectRequest:
     unshallow: bool = False
     dependencies: bool = True
     horizon: datetime | None = None
+    until: datetime | None = None
+    github: GitHubSettings | None = None
+    cache_dir: Path | None = None
+    now: datetime | None = None
 
 
 def read_opt_out(repo: Path, config: Config) -> tuple[str, ...]:
@@ -65,13 +74,48 @@ def read_opt_out(repo: Path, config: Config) -> tuple[str, ...]:
 CLOCK_SKEW_SLACK = timedelta(days=30)
 
 
-def collect_git(request: CollectRequest) -> Dataset:
+def collect_dataset(request: CollectRequest) -> Dataset:
+    """GitHub (if configured), then git: everything the pipeline measures."""
+    github = _collect_github(request) if request.github is not None else None
+    return collect_git(request, github)
+
+
+def _collect_github(request: CollectRequest) -> GitHubData:
+    settings = request.github
+    assert settings is not None and request.horizon and request.until and request.now
+    return collect_github(settings, request.config, since=request.horizon, until=request.until,
+                          cache_dir=request.cache_dir, now=request.now)  # fmt: skip
+
+
+def _with_github(dataset: Dataset, github: GitHubData | None) -> Dataset:
+    if github is None:
+        return dataset
+    detail = f"{github.graphql_points} GraphQL points" + (", partial" if github.partial else "")
+    return replace(
+        dataset,
+        pull_requests=github.pull_requests,
+        github_deployments=github.github_deployments,
+        releases=github.releases,
+        workflow_runs=github.workflow_runs,
+        incidents=github.incidents,
+        survey_responses=github.survey_responses,
+        friction_reports=github.friction_reports,
+        user_types=github.user_types,
+        email_logins=github.email_logins,
+        spdx_sbom=github.spdx_sbom,
+        partial=github.partial,
+        sources=(*dataset.sources, SourceUse("github", github.requests, detail)),
+    )
+
+
+def collect_git(request: CollectRequest, github: GitHubData | None = None) -> Dataset:
     """Read what the windows need: tags, the default branch tip, and the commits that
     deployments since the horizon ship, plus recent default-branch commits."""
     started = time.monotonic()
     git = open_repository(request.repo)
     ensure_full_history(git, unshallow=request.unshallow)
-    branch, ref = resolve_default_branch(git, request.config.default_branch)
+    preferred = github.default_branch if github else None
+    branch, ref = resolve_default_branch(git, request.config.default_branch, preferred)
     tip = git.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").strip() if ref else None
     tags = read_tags(git)
     name = request.repository_name or request.repo.resolve().name
@@ -84,6 +128,7 @@ def collect_git(request: CollectRequest) -> Dataset:
         dependencies=collect_dependencies(request.repo) if request.dependencies else None,
         horizon=request.horizon,
     )
+    dataset = _with_github(dataset, github)
     commits = _read_history(git, dataset, request)
     log.info("git: %d commits, %d tags read in %.2f s (%d git runs)", len(commits), len(tags),
              time.monotonic() - started, git.calls)  # fmt: skip

@@ -137,12 +137,19 @@ def _ref_exists(git: Git, ref: str) -> bool:
     return bool(git.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False))
 
 
-def resolve_default_branch(git: Git, configured: str | None) -> tuple[str, str | None]:
+def resolve_default_branch(
+    git: Git, configured: str | None, preferred: str | None = None
+) -> tuple[str, str | None]:
     """(branch name, ref to read) of the default branch; ref is None for an empty repo.
 
-    Order: the configured name; origin's HEAD; the checked-out branch; origin/main or
-    origin/master (a detached pull-request checkout); finally HEAD itself.
+    Order: the configured name (which must exist); the name GitHub reports
+    (`preferred`), if the checkout has it; origin's HEAD; the checked-out branch;
+    origin/main or origin/master (a detached pull-request checkout); finally HEAD.
     """
+    if preferred and not configured:
+        for ref in (f"refs/remotes/origin/{preferred}", f"refs/heads/{preferred}"):
+            if _ref_exists(git, ref):
+                return preferred, ref
     if configured:
         for ref in (f"refs/heads/{configured}", f"refs/remotes/origin/{configured}", configured):
             if _ref_exists(git, ref):
