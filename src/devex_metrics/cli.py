@@ -20,6 +20,7 @@ from devex_metrics.config import config_json_schema, load_config
 from devex_metrics.derive.people import opt_out_hash
 from devex_metrics.errors import DevexError, UsageError
 from devex_metrics.logs import report_error, setup_logging
+from devex_metrics.scaffold import add_init_parser, run_init
 
 _REPORT_EXAMPLE = """example:
   devex-metrics report --repo . --offline --out devex-report
@@ -101,6 +102,7 @@ def _build_parser() -> _Parser:
                              "opt-out file", epilog="example: devex-metrics opt-out-hash "
                              "octocat")  # fmt: skip
     hashing.add_argument("login_or_email")
+    add_init_parser(sub)
     return parser
 
 
@@ -145,6 +147,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _command_report(args)
         if args.command == "schema":
             return _command_schema(args)
+        if args.command == "init":
+            return run_init(args)
         print(opt_out_hash(args.login_or_email))
         return 0
     except DevexError as exc:

@@ -147,7 +147,10 @@ def day(n: float) -> datetime:
 SBOM_DOCUMENT: dict[str, object] = {
     "SPDXID": "SPDXRef-DOCUMENT",
     "spdxVersion": "SPDX-2.3",
-    "creationInfo": {"created": "2024-07-01T00:00:00Z", "creators": ["Tool: GitHub.com-Dependency-Graph"]},
+    "creationInfo": {
+        "created": "2024-07-01T00:00:00Z",
+        "creators": ["Tool: GitHub.com-Dependency-Graph"],
+    },
     "name": "octo/app",
     "dataLicense": "CC0-1.0",
     "documentNamespace": "https://spdx.org/spdxdocs/protobom/00000000-0000-0000-0000-000000000000",
@@ -171,7 +174,9 @@ SBOM_DOCUMENT: dict[str, object] = {
 }
 
 
-def large_dataset(seed: int = 7, *, pulls: int = 600, runs: int = 6000, commits: int = 1500) -> Repo:
+def large_dataset(
+    seed: int = 7, *, pulls: int = 600, runs: int = 6000, commits: int = 1500
+) -> Repo:
     """A busy repository over the last 180 days: many PRs (some with > 100 commits or
     reviews), thousands of workflow runs (several 1,000-result windows), deployments."""
     rng = random.Random(seed)
@@ -198,22 +203,39 @@ def large_dataset(seed: int = 7, *, pulls: int = 600, runs: int = 6000, commits:
         repo.deployments.append(Deployment(1000 + i, sha_of(f"deploy-{i}"), env, created, statuses))
     for i in range(40):
         created = start + timedelta(days=4 * i)
-        repo.releases.append(Release(f"v1.{i}.0", sha_of(f"rel-{i}"), created, created + timedelta(hours=1)))
+        repo.releases.append(
+            Release(f"v1.{i}.0", sha_of(f"rel-{i}"), created, created + timedelta(hours=1))
+        )
     return repo
 
 
-def _random_pull(rng: random.Random, number: int, people: list[Actor], start: datetime, span: float) -> Pull:
+def _random_pull(
+    rng: random.Random, number: int, people: list[Actor], start: datetime, span: float
+) -> Pull:
     created = start + timedelta(seconds=int(span * rng.random() * 0.97))
     author = people[number % len(people)]
     n_commits = 130 if number % 97 == 0 else rng.randint(1, 6)
-    commits = [commit(f"pr{number}-c{k}", created - timedelta(hours=n_commits - k), author.login) for k in range(n_commits)]
+    commits = [
+        commit(f"pr{number}-c{k}", created - timedelta(hours=n_commits - k), author.login)
+        for k in range(n_commits)
+    ]
     n_reviews = 105 if number % 151 == 0 else rng.randint(0, 3)
     reviews = [
-        Review(people[(number + k + 1) % 12], rng.choice(["APPROVED", "COMMENTED", "CHANGES_REQUESTED"]), created + timedelta(hours=k + 1))
+        Review(
+            people[(number + k + 1) % 12],
+            rng.choice(["APPROVED", "COMMENTED", "CHANGES_REQUESTED"]),
+            created + timedelta(hours=k + 1),
+        )
         for k in range(n_reviews)
     ]
     merged = created + timedelta(hours=rng.randint(2, 72)) if rng.random() < 0.85 else None
-    updated = max([created, *(r.submitted_at for r in reviews if r.submitted_at), *([merged] if merged else [])])
+    updated = max(
+        [
+            created,
+            *(r.submitted_at for r in reviews if r.submitted_at),
+            *([merged] if merged else []),
+        ]
+    )
     return Pull(
         number=number,
         author=author,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakegithub.server import FakeGitHub
-
 from devex_metrics.collect.github.settings import GitHubSettings
 from devex_metrics.collect.github.token import Secret
+from fakegithub.server import FakeGitHub
 
 TOKEN = "test-token"
 
@@ -27,7 +26,9 @@ class FakeClock:
         self.now += seconds
 
 
-def settings_for(server: FakeGitHub, repository: str = "octo/app", **overrides: Any) -> GitHubSettings:
+def settings_for(
+    server: FakeGitHub, repository: str = "octo/app", **overrides: Any
+) -> GitHubSettings:
     """Settings pointing both API URLs at `server`, with no pacing between requests."""
     owner, name = repository.split("/")
     values: dict[str, Any] = {

@@ -9,20 +9,19 @@ cursors are opaque, ``pageInfo`` and ``totalCount`` are served.
 
 from __future__ import annotations
 
-import base64
-import re
-from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from graphql import GraphQLError, GraphQLSchema, build_schema, graphql_sync
 
-from fakegithub.dataset import Actor, Commit, Deployment, Issue, Pull, Release, Repo, Review
+from fakegithub.dataset import Repo
+from fakegithub.graphql_nodes import Node, deployment_node, iso_epoch, pull_node, repository_node
+
+__all__ = ["execute", "github_schema", "iso_epoch"]
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "data" / "github" / "schema.graphql"
-Node = dict[str, Any]
 
 
 @cache
@@ -30,212 +29,24 @@ def github_schema() -> GraphQLSchema:
     """The public schema. `assume_valid`: the published SDL has interface-deprecation
     mismatches that graphql-core ≥ 3.3 rejects when validating the *schema*; queries
     are still validated against it."""
-    return build_schema(SCHEMA_PATH.read_text(encoding="utf-8"), assume_valid=True, assume_valid_sdl=True)
-
-
-def iso(moment: datetime | None) -> str | None:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
-
-
-def parse_iso(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-def _cursor(index: int) -> str:
-    return base64.b64encode(f"cursor:v2:{index}".encode()).decode()
-
-
-def _index(cursor: str) -> int:
-    return int(base64.b64decode(cursor).decode().rsplit(":", 1)[1])
-
-
-def connection(items: Sequence[Any], first: int | None = None, after: str | None = None,
-               last: int | None = None, before: str | None = None,
-               render: Callable[[Any], Any] | None = None, **_: Any) -> Node:
-    """A GitHub connection over `items`; `render` turns the items of the page into nodes."""
-    if first is None and last is None:
-        raise GraphQLError("You must provide a `first` or `last` value to properly paginate.")
-    for name, value in (("first", first), ("last", last)):
-        if value is not None and not 0 <= value <= 100:
-            raise GraphQLError(f"Requesting {value} records on the connection exceeds the `{name}` limit of 100 records.")
-    start = _index(after) + 1 if after else 0
-    end = _index(before) if before else len(items)
-    if first is not None:
-        end = min(end, start + first)
-    elif last is not None:
-        start = max(start, end - last)
-    page = [render(i) if render else i for i in items[start:end]]
-    return {
-        "nodes": page,
-        "edges": [{"node": node, "cursor": _cursor(start + i)} for i, node in enumerate(page)],
-        "totalCount": len(items),
-        "pageInfo": {
-            "hasNextPage": end < len(items),
-            "hasPreviousPage": start > 0,
-            "startCursor": _cursor(start) if page else None,
-            "endCursor": _cursor(end - 1) if page else None,
-        },
-    }
-
-
-def _conn(items: Sequence[Any], render: Callable[[Any], Any] | None = None) -> Callable[..., Node]:
-    return lambda **args: connection(items, render=render, **args)
-
-
-def actor(who: Actor | None) -> Node | None:
-    return {"__typename": who.type, "login": who.login} if who else None
-
-
-def _enum_name(typename: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", typename).upper()
-
-
-def pull_node(pr: Pull) -> Node:
-    def timeline(itemTypes: Sequence[str] | None = None, **args: Any) -> Node:  # noqa: N803
-        events = sorted(pr.events, key=lambda e: e[1])
-        wanted = [e for e in events if itemTypes is None or _enum_name(e[0]) in itemTypes]
-        return connection([{"__typename": t, "createdAt": iso(at)} for t, at in wanted], **args)
-
-    state = "MERGED" if pr.merged_at else "CLOSED" if pr.closed else "OPEN"
-    return {
-        "__typename": "PullRequest",
-        "id": f"PR_{pr.number}",
-        "number": pr.number,
-        "state": state,
-        "isDraft": pr.is_draft,
-        "createdAt": iso(pr.created_at),
-        "updatedAt": iso(pr.updated_at),
-        "mergedAt": iso(pr.merged_at),
-        "additions": pr.additions,
-        "deletions": pr.deletions,
-        "baseRefName": pr.base,
-        "headRefName": pr.head,
-        "author": actor(pr.author),
-        "mergeCommit": {"oid": pr.merge_commit} if pr.merge_commit else None,
-        "labels": _conn([{"name": n} for n in pr.labels]),
-        "closingIssuesReferences": _conn([{"number": n} for n in pr.closing_issues]),
-        "timelineItems": timeline,
-        "reviews": _conn(pr.reviews, review_node),
-        "commits": _conn(pr.commits, lambda c: {"commit": {"oid": c.sha, "authoredDate": iso(c.authored_at)}}),
-    }
-
-
-def review_node(review: Review) -> Node:
-    return {"state": review.state, "submittedAt": iso(review.submitted_at), "author": actor(review.author)}
-
-
-def issue_node(issue: Issue) -> Node:
-    return {
-        "number": issue.number,
-        "createdAt": iso(issue.created_at),
-        "updatedAt": iso(issue.updated_at),
-        "closedAt": iso(issue.closed_at),
-        "body": issue.body,
-        "author": actor(issue.author),
-        "labels": _conn([{"name": n} for n in issue.labels]),
-    }
-
-
-def deployment_node(deployment: Deployment) -> Node:
-    statuses = sorted(deployment.statuses, key=lambda s: s[1], reverse=True)  # newest first
-    return {
-        "__typename": "Deployment",
-        "id": f"DE_{deployment.id}",
-        "databaseId": deployment.id,
-        "commitOid": deployment.sha,
-        "environment": deployment.environment,
-        "createdAt": iso(deployment.created_at),
-        "statuses": _conn([{"state": s, "createdAt": iso(at)} for s, at in statuses]),
-    }
-
-
-def release_node(release: Release) -> Node:
-    return {
-        "tagName": release.tag,
-        "isDraft": release.draft,
-        "isPrerelease": release.prerelease,
-        "createdAt": iso(release.created_at),
-        "publishedAt": iso(release.published_at),
-        "tagCommit": {"oid": release.sha} if release.sha else None,
-    }
-
-
-def commit_node(c: Commit) -> Node:
-    return {"oid": c.sha, "author": {"email": c.email, "user": {"login": c.user} if c.user else None}}
-
-
-def ref_node(repo: Repo, branch: str) -> Node:
-    def history(since: str | None = None, until: str | None = None, **args: Any) -> Node:
-        low = parse_iso(since) if since else None
-        high = parse_iso(until) if until else None
-        commits = [
-            c for c in repo.history
-            if (low is None or c.committed_at >= low) and (high is None or c.committed_at <= high)
-        ]
-        return connection(commits, render=commit_node, **args)
-
-    tip = repo.history[0].sha if repo.history else "0" * 40
-    return {"name": branch, "target": {"__typename": "Commit", "oid": tip, "history": history}}
-
-
-def _ordered(items: Sequence[Any], order: Mapping[str, str] | None, default: str) -> list[Any]:
-    field = {"UPDATED_AT": "updated_at", "CREATED_AT": "created_at"}[(order or {}).get("field", default)]
-    descending = (order or {}).get("direction", "ASC") == "DESC"
-    number = "number" if items and hasattr(items[0], "number") else "id"
-    key = lambda item: (getattr(item, field), getattr(item, number, 0))  # noqa: E731
-    return sorted(items, key=key, reverse=descending)
-
-
-def repository_node(repo: Repo) -> Node:
-    def pull_requests(baseRefName: str | None = None, states: Sequence[str] | None = None,  # noqa: N803
-                      orderBy: Mapping[str, str] | None = None, **args: Any) -> Node:  # noqa: N803
-        pulls = [p for p in repo.pulls if baseRefName is None or p.base == baseRefName]
-        pulls = [p for p in pulls if not states or pull_node(p)["state"] in states]
-        return connection(_ordered(pulls, orderBy, "CREATED_AT"), render=pull_node, **args)
-
-    def issues(labels: Sequence[str] | None = None, filterBy: Mapping[str, Any] | None = None,  # noqa: N803
-               orderBy: Mapping[str, str] | None = None, states: Sequence[str] | None = None,  # noqa: N803
-               **args: Any) -> Node:
-        wanted = {label.lower() for label in labels or ()}
-        since = parse_iso(filterBy["since"]) if filterBy and filterBy.get("since") else None
-        found = [
-            i for i in repo.issues
-            if (not wanted or wanted & {n.lower() for n in i.labels})
-            and (since is None or i.updated_at >= since)
-            and (not states or ("CLOSED" if i.closed_at else "OPEN") in states)
-        ]
-        return connection(_ordered(found, orderBy, "CREATED_AT"), render=issue_node, **args)
-
-    def deployments(orderBy: Mapping[str, str] | None = None, environments: Sequence[str] | None = None,  # noqa: N803
-                    **args: Any) -> Node:
-        found = [d for d in repo.deployments if not environments or d.environment in environments]
-        return connection(_ordered(found, orderBy, "CREATED_AT"), render=deployment_node, **args)
-
-    def releases(orderBy: Mapping[str, str] | None = None, **args: Any) -> Node:  # noqa: N803
-        return connection(_ordered(repo.releases, orderBy, "CREATED_AT"), render=release_node, **args)
-
-    def ref(qualifiedName: str) -> Node | None:  # noqa: N803
-        branch = qualifiedName.removeprefix("refs/heads/")
-        return ref_node(repo, branch) if branch == repo.default_branch else None
-
-    return {
-        "__typename": "Repository",
-        "defaultBranchRef": ref_node(repo, repo.default_branch) if repo.history else None,
-        "ref": ref,
-        "pullRequests": pull_requests,
-        "issues": issues,
-        "deployments": deployments,
-        "releases": releases,
-    }
+    return build_schema(
+        SCHEMA_PATH.read_text(encoding="utf-8"), assume_valid=True, assume_valid_sdl=True
+    )
 
 
 def _resolve(source: Any, info: Any, **args: Any) -> Any:
     """Values are plain data or callables taking the field's arguments."""
-    value = source.get(info.field_name) if isinstance(source, Mapping) else getattr(source, info.field_name, None)
+    value = (
+        source.get(info.field_name)
+        if isinstance(source, Mapping)
+        else getattr(source, info.field_name, None)
+    )
     return value(**args) if callable(value) else value
 
 
-def execute(repos: Mapping[str, Repo], body: Mapping[str, Any], rate_limit: Callable[[], Node]) -> dict[str, Any]:
+def execute(
+    repos: Mapping[str, Repo], body: Mapping[str, Any], rate_limit: Callable[[], Node]
+) -> dict[str, Any]:
     """Execute one GraphQL request body like GitHub: ``{"data": …, "errors": […]}``."""
 
     def repository(owner: str, name: str, **_: Any) -> Node:
@@ -244,7 +55,7 @@ def execute(repos: Mapping[str, Repo], body: Mapping[str, Any], rate_limit: Call
             raise GraphQLError(f"Could not resolve to a Repository with the name '{owner}/{name}'.")
         return repository_node(repo)
 
-    def node(id: str) -> Node | None:  # noqa: A002 - GraphQL's argument name
+    def node(id: str) -> Node | None:
         kind, _, key = id.partition("_")
         for repo in repos.values():
             if kind == "PR":
@@ -267,11 +78,10 @@ def execute(repos: Mapping[str, Repo], body: Mapping[str, Any], rate_limit: Call
     document: dict[str, Any] = {"data": result.data} if result.data is not None else {}
     if result.errors:
         document["errors"] = [
-            {**error.formatted, **({"type": "NOT_FOUND"} if "Could not resolve" in error.message else {})}
+            {
+                **error.formatted,
+                **({"type": "NOT_FOUND"} if "Could not resolve" in error.message else {}),
+            }
             for error in result.errors
         ]
     return document
-
-
-def iso_epoch(seconds: float) -> str:
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

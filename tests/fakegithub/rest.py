@@ -3,7 +3,7 @@
 Workflow runs are rendered from the example run of GitHub's REST description
 (``tests/data/github/rest-subset.json``), with the fields the data set defines
 overridden, so every payload has the full required shape (validated in
-`test_fake_server_shapes.py`). Filtered run listings behave like GitHub's: newest
+`test_ghcollect_fake_server_shapes.py`). Filtered run listings behave like GitHub's: newest
 first, ``total_count`` of all matches, `Link` pages, and 422 past the 1,000th result.
 """
 
@@ -86,11 +86,14 @@ def parse_created(value: str) -> tuple[datetime | None, datetime | None]:
     if ".." in value:
         low, high = value.split("..", 1)
         return (None if low == "*" else moment(low)), (None if high == "*" else moment(high, True))
-    for prefix, result in ((">=", lambda t: (moment(t), None)), ("<=", lambda t: (None, moment(t, True))),
-                           (">", lambda t: (moment(t) + timedelta(seconds=1), None)),
-                           ("<", lambda t: (None, moment(t) - timedelta(seconds=1)))):
+    for prefix, result in (
+        (">=", lambda t: (moment(t), None)),
+        ("<=", lambda t: (None, moment(t, True))),
+        (">", lambda t: (moment(t) + timedelta(seconds=1), None)),
+        ("<", lambda t: (None, moment(t) - timedelta(seconds=1))),
+    ):
         if value.startswith(prefix):
-            return result(value[len(prefix):])
+            return result(value[len(prefix) :])
     return moment(value), moment(value, True)
 
 
@@ -99,7 +102,11 @@ def list_runs(repo: Repo, query: dict[str, str], base_url: str) -> tuple[int, di
     runs = repo.runs
     if "created" in query:
         low, high = parse_created(query["created"])
-        runs = [r for r in runs if (low is None or r.created_at >= low) and (high is None or r.created_at <= high)]
+        runs = [
+            r
+            for r in runs
+            if (low is None or r.created_at >= low) and (high is None or r.created_at <= high)
+        ]
     for name in ("event", "status", "branch"):
         if name in query:
             field = "head_branch" if name == "branch" else name
@@ -109,9 +116,15 @@ def list_runs(repo: Repo, query: dict[str, str], base_url: str) -> tuple[int, di
     page = int(query.get("page", "1"))
     filtered = any(k in query for k in ("created", "event", "status", "branch", "actor"))
     if filtered and (page - 1) * per_page >= CAP:
-        return 422, {}, {"message": "Only the first 1000 search results are available",
-                         "documentation_url": "https://docs.github.com/v3/search/"}
-    chunk = runs[(page - 1) * per_page: page * per_page]
+        return (
+            422,
+            {},
+            {
+                "message": "Only the first 1000 search results are available",
+                "documentation_url": "https://docs.github.com/v3/search/",
+            },
+        )
+    chunk = runs[(page - 1) * per_page : page * per_page]
     body = {"total_count": len(runs), "workflow_runs": [run_payload(repo, r) for r in chunk]}
     last = max(1, math.ceil(len(runs) / per_page))
     return 200, {"link": link_header(base_url, query, page, last)} if last > 1 else {}, body

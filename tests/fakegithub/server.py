@@ -20,40 +20,16 @@ import socket
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from fakegithub import graphql_api, rest
 from fakegithub.dataset import Repo
+from fakegithub.faults import FAULTS, SECONDARY_MESSAGE, TIMEOUT_MESSAGE, FaultPlan
 
-SECONDARY_MESSAGE = (
-    "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
-    "If you reach out to GitHub Support for help, please include the request ID."
-)
-TIMEOUT_MESSAGE = (
-    "Something went wrong while executing your query. This may be the result of a timeout, "
-    "or it could be a GitHub bug. Please include `A1B2:3C4D` when reporting this issue."
-)
-FAULTS = ("502", "drop", "secondary", "retry_after", "primary", "graphql_timeout")
-
-
-@dataclass
-class FaultPlan:
-    """Every `every`-th request (1-based) gets the next fault of `faults`, cyclically.
-    `graphql_timeout` on a REST request becomes a 502."""
-
-    every: int = 0
-    faults: tuple[str, ...] = FAULTS
-    injected: list[str] = field(default_factory=list)
-
-    def next_fault(self, index: int) -> str | None:
-        if self.every <= 0 or index % self.every:
-            return None
-        fault = self.faults[len(self.injected) % len(self.faults)]
-        self.injected.append(fault)
-        return fault
+__all__ = ["FAULTS", "FakeGitHub", "FaultPlan", "Logged"]
 
 
 @dataclass(frozen=True)
@@ -69,7 +45,7 @@ class FakeGitHub:
     def __init__(
         self,
         *repos: Repo,
-        token: str = "test-token",
+        token: str = "test-token",  # noqa: S107 - the fake's own test token
         quota: int | dict[str, int] = 5000,
         reset_after: float = 3600.0,
         clock: Callable[[], float] = time.time,
@@ -135,7 +111,9 @@ class FakeGitHub:
             "x-ratelimit-resource": resource,
         }
 
-    def handle(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> Response | None:
+    def handle(
+        self, method: str, raw_path: str, headers: dict[str, str], body: bytes
+    ) -> Response | None:
         parsed = urllib.parse.urlsplit(raw_path)
         is_graphql = method == "POST" and parsed.path in ("/graphql", "/api/graphql")
         resource = "graphql" if is_graphql else "core"
@@ -146,20 +124,35 @@ class FakeGitHub:
             kind = f"graphql:{_operation(payload)}"
         response = self._respond(method, parsed, headers, payload, resource)
         first = (payload.get("variables") or {}).get("first")
-        self.requests.append(Logged(method, parsed.path, kind, response.status if response else 0, first))
+        self.requests.append(
+            Logged(method, parsed.path, kind, response.status if response else 0, first)
+        )
         return response
 
-    def _respond(self, method: str, parsed: urllib.parse.SplitResult, headers: dict[str, str],
-                 payload: dict[str, Any], resource: str) -> Response | None:
+    def _respond(
+        self,
+        method: str,
+        parsed: urllib.parse.SplitResult,
+        headers: dict[str, str],
+        payload: dict[str, Any],
+        resource: str,
+    ) -> Response | None:
         if headers.get("authorization") != f"token {self.token}":
-            return Response(401, {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"})
+            return Response(
+                401,
+                {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"},
+            )
         fault = self.faults.next_fault(len(self.requests) + 1)
         if fault is not None:
             return self._fault(fault, resource)
         limits = self.rate_headers(resource)
         if self.remaining[resource] <= 0:
             message = "API rate limit exceeded for installation ID 1."
-            return Response(403, {"message": message, "documentation_url": "https://docs.github.com/rest"}, limits)
+            return Response(
+                403,
+                {"message": message, "documentation_url": "https://docs.github.com/rest"},
+                limits,
+            )
         response = self._graphql(payload) if resource == "graphql" else self._rest(method, parsed)
         etag = '"' + hashlib.sha256(response.encoded()).hexdigest()[:40] + '"'
         if response.status == 200 and method == "GET":
@@ -175,7 +168,11 @@ class FakeGitHub:
         if fault == "drop":
             return None
         if fault == "secondary":
-            return Response(403, {"message": SECONDARY_MESSAGE, "documentation_url": "https://docs.github.com"}, limits)
+            return Response(
+                403,
+                {"message": SECONDARY_MESSAGE, "documentation_url": "https://docs.github.com"},
+                limits,
+            )
         if fault == "retry_after":
             return Response(429, {"message": SECONDARY_MESSAGE}, {**limits, "retry-after": "7"})
         if fault == "primary":
@@ -188,12 +185,21 @@ class FakeGitHub:
 
     def _graphql(self, payload: dict[str, Any]) -> Response:
         first = (payload.get("variables") or {}).get("first")
-        if self.graphql_max_first is not None and isinstance(first, int) and first > self.graphql_max_first:
+        if (
+            self.graphql_max_first is not None
+            and isinstance(first, int)
+            and first > self.graphql_max_first
+        ):
             return Response(200, {"data": None, "errors": [{"message": TIMEOUT_MESSAGE}]})
         quota = self.quotas["graphql"]
-        rate = {"cost": 1, "limit": quota, "remaining": self.remaining["graphql"] - 1,
-                "used": quota - self.remaining["graphql"] + 1, "nodeCount": 0,
-                "resetAt": graphql_api.iso_epoch(self.reset_at["graphql"])}
+        rate = {
+            "cost": 1,
+            "limit": quota,
+            "remaining": self.remaining["graphql"] - 1,
+            "used": quota - self.remaining["graphql"] + 1,
+            "nodeCount": 0,
+            "resetAt": graphql_api.iso_epoch(self.reset_at["graphql"]),
+        }
         document = graphql_api.execute(self.repos, payload, lambda: rate)
         if "errors" in document:
             self.graphql_errors.append(document["errors"])
@@ -203,7 +209,11 @@ class FakeGitHub:
         path = parsed.path.removeprefix(self.prefix)
         parts = path.strip("/").split("/")
         query = dict(urllib.parse.parse_qsl(parsed.query))
-        repo = self.repos.get("/".join(parts[1:3]).lower()) if len(parts) >= 3 and parts[0] == "repos" else None
+        repo = (
+            self.repos.get("/".join(parts[1:3]).lower())
+            if len(parts) >= 3 and parts[0] == "repos"
+            else None
+        )
         if method != "GET" or repo is None:
             return Response(404, rest.NOT_FOUND)
         if parts[3:] == ["actions", "runs"]:
@@ -212,8 +222,13 @@ class FakeGitHub:
             return Response(status, body, headers)
         if parts[3:] == ["dependency-graph", "sbom"]:
             if self.sbom_status is not None:
-                return Response(self.sbom_status, {"message": "Forbidden" if self.sbom_status == 403 else "Not Found"})
-            return Response(200, {"sbom": repo.sbom}) if repo.sbom else Response(404, rest.NOT_FOUND)
+                return Response(
+                    self.sbom_status,
+                    {"message": "Forbidden" if self.sbom_status == 403 else "Not Found"},
+                )
+            return (
+                Response(200, {"sbom": repo.sbom}) if repo.sbom else Response(404, rest.NOT_FOUND)
+            )
         return Response(404, rest.NOT_FOUND)
 
 
@@ -255,10 +270,10 @@ def _handler_for(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             # and delayed ACKs add ~40 ms to every keep-alive response
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             self._serve("GET")
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             self._serve("POST")
 
         def _serve(self, method: str) -> None:
@@ -275,7 +290,9 @@ def _handler_for(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
         def _write(self, response: Response) -> None:
             data = response.encoded()
             self.send_response(response.status)
-            content_type = "text/html" if isinstance(response.body, str) else "application/json; charset=utf-8"
+            content_type = (
+                "text/html" if isinstance(response.body, str) else "application/json; charset=utf-8"
+            )
             self.send_header("content-type", content_type)
             self.send_header("content-length", str(len(data)))
             for name, value in response.headers.items():
@@ -283,11 +300,7 @@ def _handler_for(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     return Handler
-
-
-def serve(repos: Iterable[Repo], **options: Any) -> FakeGitHub:
-    return FakeGitHub(*repos, **options).start()

@@ -32,11 +32,14 @@ def _build(root: Path, steps: list[str], use_tags: bool) -> GitRepo:
     repo = GitRepo(root / "repo")
     authors = [f"Dev{i} <dev{i}@example.com>" for i in range(6)]
     shas = [repo.commit("root", at(0), author=authors[0])]
+    reverted: set[str] = set()
     for n, step in enumerate(steps):
         when = at(n * 60 / len(steps) + 0.5)
         author = authors[n % len(authors)]
-        if step == "revert" and shas:
-            shas.append(repo.revert(shas[len(shas) // 2], when, author=author))
+        target = shas[len(shas) // 2]
+        if step == "revert" and target not in reverted:
+            reverted.add(target)
+            shas.append(repo.revert(target, when, author=author))
         elif step in ("feature", "hotfix"):
             branch = f"{step}/b{n}"
             repo.checkout(branch, create=True)

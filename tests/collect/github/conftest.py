@@ -6,12 +6,14 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import responses
 
 _TESTS = str(Path(__file__).resolve().parents[2])
 if _TESTS not in sys.path:
@@ -29,6 +31,13 @@ from devex_metrics.config import Config  # noqa: E402
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+@pytest.fixture
+def api() -> Iterator[responses.RequestsMock]:
+    """`responses` for client unit tests; every registered response must be used."""
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
+        yield mock
 
 
 @pytest.fixture
@@ -66,3 +75,14 @@ def scenario() -> Iterator[tuple[GitHubData, FakeGitHub]]:
         yield data, server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def logs(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[pytest.LogCaptureFixture]:
+    """`caplog` at DEBUG for the package's loggers, even after a CLI test configured the
+    ``devex_metrics`` logger not to propagate (logging is process-global state)."""
+    monkeypatch.setattr(logging.getLogger("devex_metrics"), "propagate", True)
+    with caplog.at_level(logging.DEBUG), caplog.at_level(logging.DEBUG, logger="devex_metrics"):
+        yield caplog

@@ -40,6 +40,7 @@ from devex_metrics.collect.github.token import Secret
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
+DEFAULT_CACHE_DIR = Path(".devex-metrics-cache")  # SPEC §2 `--cache-dir` default
 _UNSAFE = re.compile(r"[^a-z0-9_.-]")
 
 

@@ -49,6 +49,11 @@ from devex_metrics.errors import RunError
 
 log = logging.getLogger(__name__)
 
+# PyGithub's requester logs every response body at DEBUG; issue bodies carry survey free
+# text, which must never reach a log (SPEC §7). Its logger stays at INFO whatever the
+# root level; our own debug lines name the method, path and status only.
+logging.getLogger("github.Requester").setLevel(logging.INFO)
+
 PER_PAGE = 100
 REMOTE_SECONDS_BETWEEN_REQUESTS = 0.1
 TIMEOUT_SECONDS = 30
@@ -105,6 +110,7 @@ class GitHubClient:
         self.requests = 0
         self.graphql_points = 0
         self.waited = 0.0
+        self.stage_requests: dict[str, int] = {}
         self._sleep, self._clock = sleep, clock
         self._lock = threading.Lock()
         self._exhausted: dict[str, float] = {}  # resource → reset epoch, after remaining hit 0
@@ -167,11 +173,12 @@ class GitHubClient:
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
-        """Log the API budget a collection stage used, at info level."""
+        """Log the API budget a collection stage used, at info level, and keep its count."""
         requests, points, started = self.requests, self.graphql_points, time.monotonic()
         try:
             yield
         finally:
+            self.stage_requests[name] = self.requests - requests
             log.info(
                 "GitHub %s: %d requests, %d GraphQL points, %.1fs (remaining: core %s, graphql %s)",
                 name,

@@ -10,7 +10,6 @@ equal to the one written.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import types
 import typing
 from datetime import datetime
@@ -95,11 +94,15 @@ def decode(data: Any, people: Pseudonyms) -> Any:
         raise CodecError(str(error)) from None
 
 
-@functools.cache
+_FIELDS: dict[str, tuple[tuple[str, Any], ...]] = {}
+
+
 def _fields(cls: type[Any]) -> tuple[tuple[str, Any], ...]:
     """(name, resolved type hint) of each field; resolving hints is slow, so once per class."""
-    hints = typing.get_type_hints(cls)
-    return tuple((field.name, hints[field.name]) for field in dataclasses.fields(cls))
+    if cls.__name__ not in _FIELDS:
+        hints = typing.get_type_hints(cls)
+        _FIELDS[cls.__name__] = tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+    return _FIELDS[cls.__name__]
 
 
 def _decode_value(hint: Any, raw: Any, people: Pseudonyms) -> Any:

@@ -42,7 +42,9 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class GitHubData:
     """Everything read from GitHub. `requests` counts HTTP requests (retries and 304s
-    included); `partial` is True when a rate limit stopped collection early."""
+    included); `partial` is True when a rate limit stopped collection early. Beyond the
+    contract: `completed` names the stages that finished (all of them unless partial),
+    `requests_by_stage` their request counts (for the manifest's data sources)."""
 
     default_branch: str
     pull_requests: tuple[PullRequest, ...]
@@ -59,6 +61,7 @@ class GitHubData:
     graphql_points: int
     partial: bool
     completed: tuple[str, ...] = field(default=())
+    requests_by_stage: Mapping[str, int] = field(default_factory=dict)
 
 
 def collect_github(
@@ -130,4 +133,5 @@ def _result(sources: Sources, client: GitHubClient, partial: bool) -> GitHubData
         graphql_points=client.graphql_points,
         partial=partial,
         completed=tuple(sources.completed),
+        requests_by_stage=dict(client.stage_requests),
     )

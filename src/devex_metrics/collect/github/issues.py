@@ -29,6 +29,7 @@ from devex_metrics.collect.github.convert import (
 from devex_metrics.collect.github.paging import Node, Page, pages
 from devex_metrics.collect.github.queries import ISSUES
 from devex_metrics.collect.surveys import parse_friction, parse_pulse
+from devex_metrics.config import Config
 from devex_metrics.model import FrictionReport, Incident, SurveyResponse
 
 T = TypeVar("T")
@@ -136,3 +137,40 @@ def _respondent(node: Node) -> tuple[int, str | None, bool, datetime]:
 
 def _lower(names: Sequence[str]) -> set[str]:
     return {name.lower() for name in names}
+
+
+def labels_for(config: Config, repository: str) -> IssueLabels:
+    """Incident labels always; survey labels too when the surveys live in `repository`."""
+    surveys = config.surveys
+    here = not surveys.repository or surveys.repository.lower() == repository.lower()
+    return IssueLabels(
+        incident=tuple(config.failures.incident_labels),
+        pulse=(surveys.pulse_label,) if here else (),
+        friction=(surveys.friction_label,) if here else (),
+    )
+
+
+def batch_of(records: Iterable[object], newest_update: datetime | None) -> IssueBatch:
+    """Cached mixed records back into an `IssueBatch`."""
+    kept = tuple(records)
+    return IssueBatch(
+        incidents=tuple(r for r in kept if isinstance(r, Incident)),
+        survey_responses=tuple(r for r in kept if isinstance(r, SurveyResponse)),
+        friction_reports=tuple(r for r in kept if isinstance(r, FrictionReport)),
+        newest_update=newest_update,
+    )
+
+
+def prune_issues(batch: IssueBatch, since: datetime) -> IssueBatch:
+    """Data minimisation: keep incidents open or active since `since`, and answers created
+    since `since`; older ones no run from `since` on needs."""
+    return IssueBatch(
+        incidents=tuple(
+            i
+            for i in batch.incidents
+            if i.created_at >= since or i.closed_at is None or i.closed_at >= since
+        ),
+        survey_responses=tuple(s for s in batch.survey_responses if s.created_at >= since),
+        friction_reports=tuple(f for f in batch.friction_reports if f.created_at >= since),
+        newest_update=batch.newest_update,
+    )

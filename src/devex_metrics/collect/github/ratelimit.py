@@ -99,7 +99,9 @@ def classify(
 ) -> Decision:
     """Decide on one response. `attempt` counts earlier tries of this same request."""
     if 200 <= status < 300 or status == 304:
-        return _classify_graphql_body(headers, body, now) if graphql else Decision(Action.OK)
+        return (
+            _classify_graphql_body(headers, body, now, attempt) if graphql else Decision(Action.OK)
+        )
     message = message_of(body)
     if graphql and any(hint in message.lower() for hint in _TIMEOUT_HINTS):
         return Decision(Action.TIMEOUT, reason=message)
@@ -135,7 +137,9 @@ def _classify_limit(
     return Decision(Action.FAIL, reason=f"HTTP {status}: {message or 'forbidden'}")
 
 
-def _classify_graphql_body(headers: Mapping[str, str], body: str, now: float) -> Decision:
+def _classify_graphql_body(
+    headers: Mapping[str, str], body: str, now: float, attempt: int
+) -> Decision:
     try:
         data: Any = json.loads(body)
     except ValueError:
@@ -146,6 +150,8 @@ def _classify_graphql_body(headers: Mapping[str, str], body: str, now: float) ->
     kinds = {str(e.get("type", "")) for e in errors if isinstance(e, dict)}
     text = " ".join(str(e.get("message", "")) for e in errors if isinstance(e, dict)).lower()
     if "RATE_LIMITED" in kinds:
+        if attempt >= PRIMARY_WAITS:
+            return Decision(Action.FAIL, reason="GraphQL rate limit still exhausted after waits")
         wait = primary_wait(headers, now)
         return Decision(Action.WAIT_RESET, wait if wait is not None else 60.0, "GraphQL points")
     if any(hint in text for hint in _TIMEOUT_HINTS):

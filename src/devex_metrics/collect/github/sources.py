@@ -22,15 +22,7 @@ from devex_metrics.collect.github.head import Head, fetch_head
 from devex_metrics.collect.github.issues import IssueBatch, IssueLabels
 from devex_metrics.collect.github.settings import GitHubSettings
 from devex_metrics.config import Config
-from devex_metrics.model import (
-    FrictionReport,
-    GitHubDeployment,
-    Incident,
-    PullRequest,
-    Release,
-    SurveyResponse,
-    WorkflowRun,
-)
+from devex_metrics.model import GitHubDeployment, PullRequest, Release, WorkflowRun
 
 HISTORY_SLACK = timedelta(days=1)
 """Commits carry their own dates, not push dates: re-read a day before the watermark."""
@@ -51,7 +43,7 @@ class Sources:
         self.client, self.cache, self.config = client, cache, config
         self.owner, self.name = settings.owner, settings.name
         self.since, self.until, self.now = since, until, now
-        self.labels = _repository_labels(config, settings.repository)
+        self.labels = issues.labels_for(config, settings.repository)
         self.default_branch: str | None = config.default_branch
         self.pull_requests: tuple[PullRequest, ...] = ()
         self.deployments: tuple[GitHubDeployment, ...] = ()
@@ -115,8 +107,8 @@ class Sources:
         issues_state = self._state("issues", labels=self.labels.query_labels)
         emails_state = self._state("email_logins", branch=self.config.default_branch)
         self._issues_state, self._emails_state = issues_state, emails_state
-        self._issues_since = _resume(issues_state, self.since, self.since)
-        self._history_since = _resume(emails_state, self.since, self.since, HISTORY_SLACK)
+        self._issues_since = _resume(issues_state, self.since)
+        self._history_since = _resume(emails_state, self.since, HISTORY_SLACK)
         return fetch_head(
             self.client,
             self.owner,
@@ -132,7 +124,7 @@ class Sources:
             return
         state = self._state("pull_requests", base=self.default_branch)
         cached = state.records if state and state.covers(self.since) else ()
-        stop_at = _resume(state, self.since, self.since)
+        stop_at = _resume(state, self.since)
         batch = pulls.collect_pull_requests(
             self.client,
             self.owner,
@@ -199,7 +191,7 @@ class Sources:
         extra = {"repository": repository.lower(), "labels": labels.query_labels}
         state = self._state("survey_issues", **extra)
         owner, name = repository.split("/")
-        since = _resume(state, self.since, self.since)
+        since = _resume(state, self.since)
         pages = issues.issue_pages(self.client, owner, name, labels, since=since, size=100)
         batch = issues.collect_issues(pages, labels)
         self.survey_issues = self._merge_issues("survey_issues", state, batch, extra)
@@ -207,8 +199,11 @@ class Sources:
     def _merge_issues(
         self, source: str, state: SourceState | None, fresh: IssueBatch, extra: dict[str, Any]
     ) -> IssueBatch:
-        cached = _as_batch(state) if state and state.covers(self.since) else IssueBatch()
-        merged = _prune_issues(issues.merge_issues(cached, fresh), self.since)
+        usable = state is not None and state.covers(self.since)
+        cached = (
+            issues.batch_of(state.records, state.watermark) if state and usable else IssueBatch()
+        )
+        merged = issues.prune_issues(issues.merge_issues(cached, fresh), self.since)
         records = (*merged.incidents, *merged.survey_responses, *merged.friction_reports)
         self._store(source, SourceState(records, merged.newest_update, self.since, extra=extra))
         return merged
@@ -268,50 +263,15 @@ class Sources:
             )
 
 
-def _repository_labels(config: Config, repository: str) -> IssueLabels:
-    """Incident labels always; survey labels too when the surveys live in this repository."""
-    surveys_here = (
-        not config.surveys.repository or config.surveys.repository.lower() == repository.lower()
-    )
-    return IssueLabels(
-        incident=tuple(config.failures.incident_labels),
-        pulse=(config.surveys.pulse_label,) if surveys_here else (),
-        friction=(config.surveys.friction_label,) if surveys_here else (),
-    )
-
-
 def _resume(
-    state: SourceState | None, since: datetime, default: datetime, slack: timedelta = timedelta(0)
+    state: SourceState | None, since: datetime, slack: timedelta = timedelta(0)
 ) -> datetime:
     """Where an incremental listing stops: the watermark (minus `slack`), never before
-    `since`; `default` when the cache cannot be built on."""
+    `since`; `since` itself when the cache cannot be built on."""
     if state is None or not state.covers(since) or state.watermark is None:
-        return default
+        return since
     return max(since, state.watermark - slack)
 
 
 def _latest(*moments: datetime | None) -> datetime | None:
     return max((m for m in moments if m is not None), default=None)
-
-
-def _as_batch(state: SourceState) -> IssueBatch:
-    return IssueBatch(
-        incidents=tuple(r for r in state.records if isinstance(r, Incident)),
-        survey_responses=tuple(r for r in state.records if isinstance(r, SurveyResponse)),
-        friction_reports=tuple(r for r in state.records if isinstance(r, FrictionReport)),
-        newest_update=state.watermark,
-    )
-
-
-def _prune_issues(batch: IssueBatch, since: datetime) -> IssueBatch:
-    """Keep incidents open or active since `since`, and answers created since `since`."""
-    return IssueBatch(
-        incidents=tuple(
-            i
-            for i in batch.incidents
-            if i.created_at >= since or i.closed_at is None or i.closed_at >= since
-        ),
-        survey_responses=tuple(s for s in batch.survey_responses if s.created_at >= since),
-        friction_reports=tuple(f for f in batch.friction_reports if f.created_at >= since),
-        newest_update=batch.newest_update,
-    )

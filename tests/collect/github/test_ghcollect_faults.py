@@ -21,14 +21,22 @@ Scenario = tuple[GitHubData, FakeGitHub]
 
 
 def records(data: GitHubData) -> dict[str, Any]:
-    skip = {"requests", "graphql_points", "partial", "completed"}
+    skip = {"requests", "graphql_points", "partial", "completed", "requests_by_stage"}
     return {f.name: getattr(data, f.name) for f in fields(data) if f.name not in skip}
 
 
-def collect(server: FakeGitHub, clock: FakeClock, repository: str = "octo/app", **settings: Any) -> GitHubData:
+def collect(
+    server: FakeGitHub, clock: FakeClock, repository: str = "octo/app", **settings: Any
+) -> GitHubData:
     return collect_github(
-        settings_for(server, repository, **settings), Config(), since=SINCE, until=NOW, cache_dir=None,
-        now=NOW, sleep=clock.sleep, clock=clock,
+        settings_for(server, repository, **settings),
+        Config(),
+        since=SINCE,
+        until=NOW,
+        cache_dir=None,
+        now=NOW,
+        sleep=clock.sleep,
+        clock=clock,
     )
 
 
@@ -45,7 +53,10 @@ def collect(server: FakeGitHub, clock: FakeClock, repository: str = "octo/app", 
     ],
 )
 def test_faults_do_not_change_the_records(
-    fake_github: Callable[..., FakeGitHub], clock: FakeClock, scenario: Scenario, every: int,
+    fake_github: Callable[..., FakeGitHub],
+    clock: FakeClock,
+    scenario: Scenario,
+    every: int,
     faults: tuple[str, ...],
 ) -> None:
     server = fake_github(scenario_dataset())
@@ -59,7 +70,9 @@ def test_faults_do_not_change_the_records(
     assert server.graphql_errors == []
 
 
-def test_faults_while_bisecting_a_busy_run_listing(fake_github: Callable[..., FakeGitHub], clock: FakeClock) -> None:
+def test_faults_while_bisecting_a_busy_run_listing(
+    fake_github: Callable[..., FakeGitHub], clock: FakeClock
+) -> None:
     repo = large_dataset(pulls=40, runs=2300, commits=150)
     clean = collect(fake_github(repo), clock, "octo/busy")
     faulty_server = fake_github(repo)
@@ -103,13 +116,20 @@ def test_exhausted_quota_beyond_the_budget_stops_with_partial_data(
     assert clock.sleeps == []
 
 
-def test_partial_data_keeps_the_stages_done(fake_github: Callable[..., FakeGitHub], clock: FakeClock,
-                                            scenario: Scenario) -> None:
+def test_partial_data_keeps_the_stages_done(
+    fake_github: Callable[..., FakeGitHub], clock: FakeClock, scenario: Scenario
+) -> None:
     server = fake_github(scenario_dataset(), quota={"core": 1}, reset_after=3600)
     data = collect(server, clock)
     assert data.partial
     assert data.completed == (
-        "pull requests", "deployments", "releases", "issues", "survey issues", "commit emails", "workflow runs",
+        "pull requests",
+        "deployments",
+        "releases",
+        "issues",
+        "survey issues",
+        "commit emails",
+        "workflow runs",
     )
     assert data.pull_requests == scenario[0].pull_requests
     assert data.workflow_runs == scenario[0].workflow_runs

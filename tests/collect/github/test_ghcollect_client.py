@@ -2,60 +2,22 @@
 
 from __future__ import annotations
 
-import json
-import logging
 import urllib.parse
-from typing import Any
 
 import pytest
 import requests
 import responses
 from fakegithub.fixtures import FakeClock
+from fakegithub.unit import TOKEN, WIRE, limits, make_client
 
-from devex_metrics.collect.github.client import GitHubClient, pacing, parse_link_header
-from devex_metrics.collect.github.ratelimit import (
-    BudgetExhaustedError,
-    GitHubStatusError,
-    GraphQLTimeoutError,
-)
+from devex_metrics.collect.github.client import pacing, parse_link_header
+from devex_metrics.collect.github.ratelimit import BudgetExhaustedError, GitHubStatusError
 from devex_metrics.collect.github.settings import GitHubSettings
 from devex_metrics.collect.github.token import Secret
 from devex_metrics.errors import RunError
 
-API = "https://api.github.test"
-WIRE = f"{API}:443"  # PyGithub's connection class always writes the port
 RUNS = f"{WIRE}/repos/octo/app/actions/runs"
-GRAPHQL = f"{WIRE}/graphql"
-TOKEN = "ghp_unit_test_token_value"
 OK = {"total_count": 0, "workflow_runs": []}
-
-
-def make_client(clock: FakeClock, **overrides: Any) -> GitHubClient:
-    values: dict[str, Any] = {
-        "token": Secret(TOKEN),
-        "api_url": API,
-        "graphql_url": f"{API}/graphql",
-        "owner": "octo",
-        "name": "app",
-        "seconds_between_requests": 0.0,
-    }
-    values.update(overrides)
-    return GitHubClient(GitHubSettings(**values), sleep=clock.sleep, clock=clock)
-
-
-def limits(remaining: int, reset: float, **extra: str) -> dict[str, str]:
-    return {"x-ratelimit-remaining": str(remaining), "x-ratelimit-reset": str(int(reset)), **extra}
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def api() -> Any:
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
-        yield mock
 
 
 def test_get_sends_token_agent_and_page_size(api: responses.RequestsMock, clock: FakeClock) -> None:
@@ -81,7 +43,10 @@ def test_secondary_limit_honours_retry_after(api: responses.RequestsMock, clock:
 def test_secondary_limit_without_retry_after_backs_off_exponentially(
     api: responses.RequestsMock, clock: FakeClock
 ) -> None:
-    body = {"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}
+    message = (
+        "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+    )
+    body = {"message": message}
     api.get(RUNS, status=403, json=body)
     api.get(RUNS, status=403, json=body)
     api.get(RUNS, json=OK)
@@ -89,7 +54,9 @@ def test_secondary_limit_without_retry_after_backs_off_exponentially(
     assert clock.sleeps == [60.0, 120.0]
 
 
-def test_primary_exhaustion_waits_for_the_reset(api: responses.RequestsMock, clock: FakeClock) -> None:
+def test_primary_exhaustion_waits_for_the_reset(
+    api: responses.RequestsMock, clock: FakeClock
+) -> None:
     body = {"message": "API rate limit exceeded for installation ID 1."}
     api.get(RUNS, status=403, json=body, headers=limits(0, clock.now + 120))
     api.get(RUNS, json=OK)
@@ -101,14 +68,21 @@ def test_primary_exhaustion_waits_for_the_reset(api: responses.RequestsMock, clo
 def test_primary_exhaustion_beyond_the_budget_stops(
     api: responses.RequestsMock, clock: FakeClock, status: int
 ) -> None:
-    api.get(RUNS, status=status, json={"message": "API rate limit exceeded"}, headers=limits(0, clock.now + 3600))
+    api.get(
+        RUNS,
+        status=status,
+        json={"message": "API rate limit exceeded"},
+        headers=limits(0, clock.now + 3600),
+    )
     client = make_client(clock, max_wait_seconds=600.0)
     with pytest.raises(BudgetExhaustedError):
         client.get("/repos/octo/app/actions/runs")
     assert clock.sleeps == []
 
 
-def test_last_request_of_the_quota_makes_the_next_one_wait(api: responses.RequestsMock, clock: FakeClock) -> None:
+def test_last_request_of_the_quota_makes_the_next_one_wait(
+    api: responses.RequestsMock, clock: FakeClock
+) -> None:
     api.get(RUNS, json=OK, headers=limits(0, clock.now + 50))
     api.get(RUNS, json=OK, headers=limits(4999, clock.now + 3600))
     client = make_client(clock)
@@ -128,7 +102,9 @@ def test_server_errors_back_off_then_succeed(api: responses.RequestsMock, clock:
     assert client.requests == 4
 
 
-def test_server_errors_give_up_after_five_retries(api: responses.RequestsMock, clock: FakeClock) -> None:
+def test_server_errors_give_up_after_five_retries(
+    api: responses.RequestsMock, clock: FakeClock
+) -> None:
     for _ in range(6):
         api.get(RUNS, status=503, json={"message": "unavailable"})
     with pytest.raises(RunError, match="unreachable"):
@@ -151,7 +127,9 @@ def test_timeouts_fail_fast_when_asked(api: responses.RequestsMock, clock: FakeC
 
 
 @pytest.mark.parametrize("status", [404, 422, 401])
-def test_client_errors_are_not_retried(api: responses.RequestsMock, clock: FakeClock, status: int) -> None:
+def test_client_errors_are_not_retried(
+    api: responses.RequestsMock, clock: FakeClock, status: int
+) -> None:
     api.get(RUNS, status=status, json={"message": "nope"})
     with pytest.raises(GitHubStatusError) as caught:
         make_client(clock).get("/repos/octo/app/actions/runs")
@@ -159,7 +137,9 @@ def test_client_errors_are_not_retried(api: responses.RequestsMock, clock: FakeC
     assert clock.sleeps == []
 
 
-def test_forbidden_without_a_limit_is_not_retried(api: responses.RequestsMock, clock: FakeClock) -> None:
+def test_forbidden_without_a_limit_is_not_retried(
+    api: responses.RequestsMock, clock: FakeClock
+) -> None:
     api.get(RUNS, status=403, json={"message": "Resource not accessible by integration"})
     with pytest.raises(GitHubStatusError):
         make_client(clock).get("/repos/octo/app/actions/runs")
@@ -183,21 +163,33 @@ def test_etag_makes_an_unchanged_list_a_304(api: responses.RequestsMock, clock: 
 
 def test_link_pages_are_followed_as_given(api: responses.RequestsMock, clock: FakeClock) -> None:
     next_url = f"{RUNS}?page=2&per_page=100&created=a..b"
-    api.get(RUNS, json=OK, headers={"link": f'<{next_url}>; rel="next", <{RUNS}?page=9>; rel="last"'})
+    api.get(
+        RUNS, json=OK, headers={"link": f'<{next_url}>; rel="next", <{RUNS}?page=9>; rel="last"'}
+    )
     api.get(next_url, json=OK)
     client = make_client(clock)
     first = client.get("/repos/octo/app/actions/runs")
     assert first.link("next") == next_url and first.link("last") == f"{RUNS}?page=9"
     client.get(next_url)
     sent = urllib.parse.urlsplit(str(api.calls[1].request.url))
-    assert urllib.parse.parse_qs(sent.query) == {"page": ["2"], "per_page": ["100"], "created": ["a..b"]}
+    assert urllib.parse.parse_qs(sent.query) == {
+        "page": ["2"],
+        "per_page": ["100"],
+        "created": ["a..b"],
+    }
 
 
 @pytest.mark.parametrize(
     ("header", "expected"),
     [
-        ('<https://a/x?page=2>; rel="next", <https://a/x?page=5>; rel="last"', {"next": "https://a/x?page=2", "last": "https://a/x?page=5"}),
-        ('<https://a/x?page=1>; rel="prev first"', {"prev": "https://a/x?page=1", "first": "https://a/x?page=1"}),
+        (
+            '<https://a/x?page=2>; rel="next", <https://a/x?page=5>; rel="last"',
+            {"next": "https://a/x?page=2", "last": "https://a/x?page=5"},
+        ),
+        (
+            '<https://a/x?page=1>; rel="prev first"',
+            {"prev": "https://a/x?page=1", "first": "https://a/x?page=1"},
+        ),
         ("", {}),
         ("garbage", {}),
     ],
@@ -206,61 +198,16 @@ def test_parse_link_header(header: str, expected: dict[str, str]) -> None:
     assert parse_link_header(header) == expected
 
 
-def graphql_reply(data: Any = None, errors: list[dict[str, Any]] | None = None, cost: int = 3) -> str:
-    payload: dict[str, Any] = {"data": {"rateLimit": {"cost": cost}, **(data or {})}}
-    if errors:
-        payload["errors"] = errors
-    return json.dumps(payload)
-
-
-def test_graphql_counts_points(api: responses.RequestsMock, clock: FakeClock) -> None:
-    api.post(GRAPHQL, body=graphql_reply({"x": 1}, cost=3))
-    api.post(GRAPHQL, body=graphql_reply({"x": 2}, cost=2))
-    client = make_client(clock)
-    assert client.graphql("query Q { x }", {"a": 1})["x"] == 1
-    client.graphql("query Q { x }", {})
-    assert (client.requests, client.graphql_points) == (2, 5)
-    assert json.loads(api.calls[0].request.body) == {"query": "query Q { x }", "variables": {"a": 1}}
-
-
-def test_graphql_timeout_is_reported_to_the_pager(api: responses.RequestsMock, clock: FakeClock) -> None:
-    message = "Something went wrong while executing your query. This may be the result of a timeout"
-    api.post(GRAPHQL, json={"data": None, "errors": [{"message": message}]})
-    with pytest.raises(GraphQLTimeoutError):
-        make_client(clock).graphql("query Q { x }", {})
-    assert clock.sleeps == []
-
-
-def test_graphql_502_with_a_timeout_body_is_a_timeout(api: responses.RequestsMock, clock: FakeClock) -> None:
-    api.post(GRAPHQL, status=502, json={"data": None, "errors": [{"message": "We couldn't respond in time: timeout"}]})
-    with pytest.raises(GraphQLTimeoutError):
-        make_client(clock).graphql("query Q { x }", {})
-
-
-def test_graphql_rate_limited_waits_for_the_reset(api: responses.RequestsMock, clock: FakeClock) -> None:
-    errors = [{"type": "RATE_LIMITED", "message": "API rate limit exceeded"}]
-    api.post(GRAPHQL, json={"errors": errors}, headers=limits(0, clock.now + 30))
-    api.post(GRAPHQL, body=graphql_reply({"x": 1}))
-    assert make_client(clock).graphql("query Q { x }", {})["x"] == 1
-    assert clock.sleeps == [31.0]
-
-
-def test_graphql_query_errors_fail_the_run(api: responses.RequestsMock, clock: FakeClock) -> None:
-    api.post(GRAPHQL, body=graphql_reply({}, errors=[{"type": "NOT_FOUND", "message": "Could not resolve"}]))
-    with pytest.raises(RunError, match="Could not resolve"):
-        make_client(clock).graphql("query Q { x }", {})
-
-
 def test_stage_logs_budget_and_no_token(
-    api: responses.RequestsMock, clock: FakeClock, caplog: pytest.LogCaptureFixture
+    api: responses.RequestsMock, clock: FakeClock, logs: pytest.LogCaptureFixture
 ) -> None:
     api.get(RUNS, json=OK, headers=limits(4321, clock.now + 60))
     client = make_client(clock)
-    with caplog.at_level(logging.DEBUG), client.stage("workflow runs"):
+    with client.stage("workflow runs"):
         client.get("/repos/octo/app/actions/runs")
-    assert "GitHub workflow runs: 1 requests, 0 GraphQL points" in caplog.text
-    assert "core 4321" in caplog.text
-    assert TOKEN not in caplog.text
+    assert "GitHub workflow runs: 1 requests, 0 GraphQL points" in logs.text
+    assert "core 4321" in logs.text
+    assert TOKEN not in logs.text
 
 
 @pytest.mark.parametrize(
@@ -273,5 +220,7 @@ def test_stage_logs_budget_and_no_token(
     ],
 )
 def test_pacing(url: str, configured: float | None, expected: float) -> None:
-    settings = GitHubSettings(Secret("t"), url, f"{url}/graphql", "o", "r", seconds_between_requests=configured)
+    settings = GitHubSettings(
+        Secret("t"), url, f"{url}/graphql", "o", "r", seconds_between_requests=configured
+    )
     assert pacing(settings) == expected

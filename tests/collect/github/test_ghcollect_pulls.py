@@ -29,7 +29,9 @@ def test_every_query_the_server_saw_was_valid(scenario: tuple[GitHubData, FakeGi
         (13, "open-never-reviewed"),
     ],
 )
-def test_irrelevant_pull_requests_are_dropped(pulls: dict[int, PullRequest], number: int, why: str) -> None:
+def test_irrelevant_pull_requests_are_dropped(
+    pulls: dict[int, PullRequest], number: int, why: str
+) -> None:
     assert number not in pulls, why
 
 
@@ -37,7 +39,9 @@ def test_relevant_pull_requests_are_kept_in_order(pulls: dict[int, PullRequest])
     assert list(pulls) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 14, 15, 16, 17]
 
 
-def test_squash_merge_keeps_merge_commit_and_first_author_time(pulls: dict[int, PullRequest]) -> None:
+def test_squash_merge_keeps_merge_commit_and_first_author_time(
+    pulls: dict[int, PullRequest],
+) -> None:
     pr = pulls[1]
     assert pr.merge_commit_sha == sha_of("merge-commit-1")
     assert pr.merge_commit_sha not in pr.commit_shas
@@ -124,7 +128,9 @@ def test_previous_window_merge_is_kept_for_trends(pulls: dict[int, PullRequest])
     assert pulls[14].merged_at == day(-30)
 
 
-def test_closed_unmerged_pull_request_reviewed_in_the_window_is_kept(pulls: dict[int, PullRequest]) -> None:
+def test_closed_unmerged_pull_request_reviewed_in_the_window_is_kept(
+    pulls: dict[int, PullRequest],
+) -> None:
     assert pulls[17].merged_at is None
     assert [r.state for r in pulls[17].reviews] == ["DISMISSED"]
 

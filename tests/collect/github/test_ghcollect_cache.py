@@ -37,15 +37,29 @@ DAY = timedelta(days=1)
 
 def records(data: GitHubData) -> dict[str, Any]:
     """Everything but the accounting."""
-    skip = {"requests", "graphql_points", "partial", "completed"}
+    skip = {"requests", "graphql_points", "partial", "completed", "requests_by_stage"}
     return {f.name: getattr(data, f.name) for f in fields(data) if f.name not in skip}
 
 
-def run(server: FakeGitHub, clock: FakeClock, cache: Path | None, *, shift: timedelta = timedelta(0),
-        config: Config | None = None, repository: str = "octo/app", **settings: Any) -> GitHubData:
+def run(
+    server: FakeGitHub,
+    clock: FakeClock,
+    cache: Path | None,
+    *,
+    shift: timedelta = timedelta(0),
+    config: Config | None = None,
+    repository: str = "octo/app",
+    **settings: Any,
+) -> GitHubData:
     return collect_github(
-        settings_for(server, repository, **settings), config or Config(), since=SINCE + shift,
-        until=NOW + shift, cache_dir=cache, now=NOW + shift, sleep=clock.sleep, clock=clock,
+        settings_for(server, repository, **settings),
+        config or Config(),
+        since=SINCE + shift,
+        until=NOW + shift,
+        cache_dir=cache,
+        now=NOW + shift,
+        sleep=clock.sleep,
+        clock=clock,
     )
 
 
@@ -71,14 +85,40 @@ def test_second_run_without_changes_on_scenario(
     assert records(second) == records(first)
     assert server.kinds().get("graphql:RepositoryHead") == 2
     assert server.count() - before == second.requests <= 5
-    runs_listing = [r for r in server.requests[before:] if r.kind == "rest" and r.path.endswith("/runs")]
+    runs_listing = [
+        r for r in server.requests[before:] if r.kind == "rest" and r.path.endswith("/runs")
+    ]
     assert len(runs_listing) == 1
+
+
+def test_unchanged_lists_cost_a_304(
+    fake_github: Callable[..., FakeGitHub], clock: FakeClock, tmp_path: Path
+) -> None:
+    server = fake_github(scenario_dataset())
+    first = run(server, clock, tmp_path)
+    for _ in range(2):
+        before = server.count()
+        again = run(server, clock, tmp_path)
+        assert records(again) == records(first)
+    rest = [r for r in server.requests[before:] if r.kind == "rest"]
+    assert [(r.path.rsplit("/", 1)[1], r.status) for r in rest] == [("runs", 304), ("sbom", 304)]
+    assert again.requests_by_stage["workflow runs"] == 1
+    assert sum(again.requests_by_stage.values()) == again.requests
 
 
 def mutate(repo: Repo) -> None:
     """A day of activity after the first run."""
     later = NOW + timedelta(hours=12)
-    repo.pulls.append(pull(40, ALICE, NOW + timedelta(hours=2), merged_at=later, merge_commit=sha_of("m40"), closed=True))
+    repo.pulls.append(
+        pull(
+            40,
+            ALICE,
+            NOW + timedelta(hours=2),
+            merged_at=later,
+            merge_commit=sha_of("m40"),
+            closed=True,
+        )
+    )
     three = next(p for p in repo.pulls if p.number == 3)
     three.reviews.append(Review(ALICE, "APPROVED", later))
     three.updated_at = later
@@ -86,10 +126,16 @@ def mutate(repo: Repo) -> None:
         if run_.status != "completed":
             run_.status, run_.conclusion, run_.updated_at = "completed", "success", later
     template = repo.runs[-1]
-    repo.runs.append(replace(template, id=77, created_at=NOW + timedelta(hours=3), updated_at=later))
+    repo.runs.append(
+        replace(template, id=77, created_at=NOW + timedelta(hours=3), updated_at=later)
+    )
     repo.deployments[-1].statuses.append(("SUCCESS", later))
-    repo.deployments.append(Deployment(99, sha_of("d99"), "production", NOW + timedelta(hours=4), [("SUCCESS", later)]))
-    repo.issues.append(Issue(120, CAROL, ["devex-pulse"], PULSE_BODY, NOW + timedelta(hours=5), later))
+    repo.deployments.append(
+        Deployment(99, sha_of("d99"), "production", NOW + timedelta(hours=4), [("SUCCESS", later)])
+    )
+    repo.issues.append(
+        Issue(120, CAROL, ["devex-pulse"], PULSE_BODY, NOW + timedelta(hours=5), later)
+    )
     incident = next(i for i in repo.issues if i.number == 102)
     incident.closed_at = incident.updated_at = later
     repo.history.insert(0, Commit(sha_of("new"), later, later, "Dana@Example.com", "dana"))
@@ -99,7 +145,9 @@ def test_incremental_run_equals_a_full_run_after_changes(
     fake_github: Callable[..., FakeGitHub], clock: FakeClock, tmp_path: Path
 ) -> None:
     repo = scenario_dataset()
-    repo.deployments.append(Deployment(7, sha_of("d7"), "production", NOW - 2 * DAY, [("PENDING", NOW - 2 * DAY)]))
+    repo.deployments.append(
+        Deployment(7, sha_of("d7"), "production", NOW - 2 * DAY, [("PENDING", NOW - 2 * DAY)])
+    )
     server = fake_github(repo)
     first = run(server, clock, tmp_path)
     mutate(repo)

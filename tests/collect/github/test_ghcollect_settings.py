@@ -21,7 +21,14 @@ TOKEN = "ghs_abcdefghijklmnopqrstuvwxyz0123456789"
 def test_secret_hides_its_value_everywhere(caplog: pytest.LogCaptureFixture) -> None:
     secret = Secret(TOKEN)
     logging.getLogger("test").warning("token %s %r %s", secret, secret, f"{secret}")
-    shown = [str(secret), repr(secret), f"{secret}", f"{secret!r}", "%s" % secret, caplog.text]
+    shown = [
+        str(secret),
+        repr(secret),
+        f"{secret}",
+        f"{secret!r}",
+        f"{secret:>40}",
+        caplog.text,
+    ]
     assert all(TOKEN not in text for text in shown)
     assert secret.reveal() == TOKEN
 
@@ -36,7 +43,11 @@ def test_secret_cannot_be_pickled() -> None:
     [
         pytest.param({"GITHUB_TOKEN": TOKEN}, TOKEN, id="github-token"),
         pytest.param({"GH_TOKEN": TOKEN}, TOKEN, id="gh-token-fallback"),
-        pytest.param({"GITHUB_TOKEN": f" {TOKEN}\n", "GH_TOKEN": "other"}, TOKEN, id="github-token-wins-stripped"),
+        pytest.param(
+            {"GITHUB_TOKEN": f" {TOKEN}\n", "GH_TOKEN": "other"},
+            TOKEN,
+            id="github-token-wins-stripped",
+        ),
         pytest.param({"GITHUB_TOKEN": "", "GH_TOKEN": ""}, None, id="empty-is-none"),
         pytest.param({}, None, id="absent"),
     ],
@@ -59,9 +70,14 @@ def test_token_is_not_echoed_outside_actions() -> None:
 
 
 def test_settings_default_to_github_com() -> None:
-    settings = github_settings_from_env({"GITHUB_TOKEN": TOKEN, "GITHUB_REPOSITORY": "octo/app"}, None)
+    settings = github_settings_from_env(
+        {"GITHUB_TOKEN": TOKEN, "GITHUB_REPOSITORY": "octo/app"}, None
+    )
     assert settings is not None
-    assert (settings.api_url, settings.graphql_url) == ("https://api.github.com", "https://api.github.com/graphql")
+    assert (settings.api_url, settings.graphql_url) == (
+        "https://api.github.com",
+        "https://api.github.com/graphql",
+    )
     assert (settings.owner, settings.name, settings.repository) == ("octo", "app", "octo/app")
     assert TOKEN not in repr(settings)
 
@@ -75,7 +91,11 @@ def test_settings_follow_enterprise_server_urls() -> None:
 
 
 def test_explicit_graphql_url_wins() -> None:
-    env = {"GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": "http://127.0.0.1:9/", "GITHUB_GRAPHQL_URL": "http://127.0.0.1:9/gql"}
+    env = {
+        "GITHUB_TOKEN": TOKEN,
+        "GITHUB_API_URL": "http://127.0.0.1:9/",
+        "GITHUB_GRAPHQL_URL": "http://127.0.0.1:9/gql",
+    }
     settings = github_settings_from_env(env, "octo/app")
     assert settings is not None and settings.graphql_url == "http://127.0.0.1:9/gql"
 
@@ -87,7 +107,9 @@ def test_explicit_graphql_url_wins() -> None:
         pytest.param({"GITHUB_TOKEN": TOKEN}, None, id="no-repository"),
     ],
 )
-def test_no_settings_without_token_or_repository(env: dict[str, str], repository: str | None) -> None:
+def test_no_settings_without_token_or_repository(
+    env: dict[str, str], repository: str | None
+) -> None:
     assert github_settings_from_env(env, repository) is None
 
 
@@ -97,7 +119,10 @@ def test_no_settings_without_token_or_repository(env: dict[str, str], repository
         pytest.param({}, "not-a-repo", "OWNER/NAME", id="bad-repository"),
         pytest.param({"GITHUB_API_URL": "ftp://x"}, "o/r", "http(s)", id="bad-scheme"),
         pytest.param(
-            {"GITHUB_API_URL": "https://a.example", "GITHUB_GRAPHQL_URL": "https://b.example/graphql"},
+            {
+                "GITHUB_API_URL": "https://a.example",
+                "GITHUB_GRAPHQL_URL": "https://b.example/graphql",
+            },
             "o/r",
             "same",
             id="graphql-on-another-host",
