@@ -16,8 +16,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from devex_metrics.collect.coverage import read_coverage
-from devex_metrics.collect.github.collector import GitHubData, collect_github
-from devex_metrics.collect.github.settings import GitHubSettings
 from devex_metrics.collect.git import (
     Git,
     ensure_full_history,
@@ -27,10 +25,12 @@ from devex_metrics.collect.git import (
     read_tags,
     resolve_default_branch,
 )
+from devex_metrics.collect.github.collector import GitHubData, collect_github
+from devex_metrics.collect.github.settings import GitHubSettings
 from devex_metrics.collect.manifests import collect_dependencies
 from devex_metrics.config import Config
-from devex_metrics.errors import UsageError
 from devex_metrics.derive.deployments import derive_deployments
+from devex_metrics.errors import UsageError
 from devex_metrics.model import Commit, Dataset, RepositoryInfo, SourceUse
 
 log = logging.getLogger(__name__)

@@ -85,12 +85,14 @@ def derive_facts(dataset: Dataset, config: Config, opt_out: OptOut) -> Facts:
     )
     plan = derive_deployments(dataset, config.deployments)
     shipped = tuple(ship(plan, dataset.commits))
+    signals = derive_signals(
+        shipped, dataset.commits, config=config.failures,
+        pulls=dataset.pull_requests or (), incidents=dataset.incidents or (),
+    )  # fmt: skip
     return Facts(
         deployment_source=plan.source,
         shipped=shipped,
-        signals=derive_signals(shipped, dataset.commits, config=config.failures,
-                               pulls=dataset.pull_requests or (),
-                               incidents=dataset.incidents or ()),  # fmt: skip
+        signals=signals,
         branch_commits=reachable(dataset.commits, dataset.default_tip),
         people=people,
         squash_change_times=_squash_change_times(dataset),
