@@ -44,7 +44,7 @@ from devex_metrics.privacy.report import PublishedMetric, PublishedReport, Publi
 METRICS_JSON_PATH = "metrics.json"
 SCHEMA_VERSION: Final = 1
 TOOL_NAME = "devex-metrics"
-_OK_ONLY = ("value", "p50", "p90", "tier", "details")
+_OK_ONLY = ("value", "p50", "p90", "tier", "details", "breakdowns")
 _ABSENT: dict[str, Any] = {"properties": {name: False for name in _OK_ONLY}}
 _PREVIOUS_ABSENT: dict[str, Any] = {"properties": {"value": False}}
 
@@ -115,6 +115,15 @@ class Previous(_Document):
         return self
 
 
+class BreakdownCell(_Document):
+    """One gated cell: `value` and `people` are absent when the cell is suppressed
+    (fewer than k people, or complementary suppression)."""
+
+    suppressed: bool
+    people: Annotated[int, Field(ge=0)] | Omitted = None
+    value: float | Omitted = None
+
+
 class Metric(_Document):
     """One metric. `people` is always present: a count, or null for system metrics."""
 
@@ -133,6 +142,9 @@ class Metric(_Document):
     p90: float | Omitted = None
     tier: Literal["elite", "high", "medium", "low"] | Omitted = None
     details: Mapping[str, int | float | str] | Omitted = None
+    breakdowns: Mapping[str, Mapping[str, BreakdownCell]] | Omitted = Field(
+        None, description="dimension → cell → gated count (e.g. friction reports by category)"
+    )
     note: str | Omitted = None
     previous: Previous | Omitted = None
 
@@ -195,6 +207,16 @@ def _metric(metric: PublishedMetric) -> Metric:
             "p90": _float(metric.p90),
             "tier": metric.tier,
             "details": dict(metric.details) or None,
+            "breakdowns": {
+                dimension: {
+                    name: BreakdownCell(
+                        suppressed=not cell.published, people=cell.people, value=cell.value
+                    )
+                    for name, cell in cells.items()
+                }
+                for dimension, cells in metric.breakdowns.items()
+            }
+            or None,
         }
     return Metric(
         status=metric.status,

@@ -27,12 +27,25 @@ Detail = int | float | str
 
 
 @dataclass(frozen=True)
+class Cell:
+    """One cell of a breakdown (e.g. friction reports in category "Tests"), with the
+    people behind it, so the gate can suppress small cells."""
+
+    value: float
+    people: frozenset[str]
+
+
+Breakdown = Mapping[str, Cell]
+
+
+@dataclass(frozen=True)
 class MetricResult:
     """One computed metric, before the privacy gate.
 
     `value` is set only when `status` is ok. `people` is the set of canonical
     identities whose items make up the sample (None for system metrics). `details`
-    holds extra numbers of the metric (e.g. `unrecovered`, `dropped_negative`).
+    holds extra numbers of the metric (e.g. `unrecovered`, `dropped_negative`);
+    `breakdowns` splits the value by a dimension (dimension → cell name → cell).
     """
 
     spec: MetricSpec
@@ -45,6 +58,7 @@ class MetricResult:
     tier: str | None = None
     details: Mapping[str, Detail] = field(default_factory=dict)
     note: str = ""
+    breakdowns: Mapping[str, Breakdown] = field(default_factory=dict)
 
     @property
     def id(self) -> str:

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from devex_metrics.derive.people import Person
 from devex_metrics.metrics.catalogue import spec
-from devex_metrics.metrics.result import MetricResult, Status
+from devex_metrics.metrics.result import Cell, MetricResult, Status
 from devex_metrics.metrics.stats import mean
 from devex_metrics.model import FrictionReport, SurveyResponse, Window
 
@@ -100,23 +100,40 @@ def survey_metrics(
     return results
 
 
+NO_ANSWER = "(no answer)"
+
+
+def _cells(reports: Sequence[tuple[Person, FrictionReport]], dimension: str) -> dict[str, Cell]:
+    """Reports per answer of one question; unanswered ones get a cell of their own, so
+    the cells always add up to the total (complementary suppression relies on it)."""
+    groups: dict[str, list[Person]] = {}
+    for person, report in reports:
+        groups.setdefault(getattr(report, dimension) or NO_ANSWER, []).append(person)
+    return {
+        name: Cell(float(len(people)), frozenset(p.key for p in people))
+        for name, people in groups.items()
+    }
+
+
 def friction_metrics(
     reports: Sequence[FrictionReport], window: Window, person_of: PersonOfLogin
 ) -> Mapping[str, MetricResult]:
-    count = 0
-    reporters: set[str] = set()
+    """Friction reports created in the window, with breakdowns by category and by
+    time lost (each cell gated, with complementary suppression, by the privacy gate)."""
+    counted: list[tuple[Person, FrictionReport]] = []
     for report in reports:
-        if not window.contains(report.created_at):
-            continue
-        person = person_of(report.reporter_login, report.reporter_is_bot)
-        if person.counted:
-            count += 1
-            reporters.add(person.key)
+        if window.contains(report.created_at):
+            person = person_of(report.reporter_login, report.reporter_is_bot)
+            if person.counted:
+                counted.append((person, report))
     metric = spec("space.efficiency.friction_reports")
-    if count == 0:
-        result = MetricResult(metric, Status.INSUFFICIENT_DATA, 0, people=frozenset(reporters),
+    reporters = frozenset(p.key for p, _ in counted)
+    if not counted:
+        result = MetricResult(metric, Status.INSUFFICIENT_DATA, 0, people=reporters,
                               note="no friction report in the window")  # fmt: skip
     else:
-        result = MetricResult(metric, Status.OK, count, value=float(count),
-                              people=frozenset(reporters))  # fmt: skip
+        breakdowns = {"category": _cells(counted, "category"),
+                      "time_lost": _cells(counted, "time_lost")}  # fmt: skip
+        result = MetricResult(metric, Status.OK, len(counted), value=float(len(counted)),
+                              people=reporters, breakdowns=breakdowns)  # fmt: skip
     return {result.id: result}

@@ -24,6 +24,7 @@ from devex_metrics.metrics.catalogue import BY_ID, People
 from devex_metrics.metrics.health import health_components, health_score
 from devex_metrics.metrics.result import MetricResult, MetricSet, Status
 from devex_metrics.model import RepositoryInfo, SourceUse
+from devex_metrics.privacy.breakdown import RULE_COMPLEMENTARY, gate_breakdowns
 from devex_metrics.privacy.report import (
     _GATE_KEY,
     PrivacySummary,
@@ -38,8 +39,9 @@ RULE_MIN_GROUP = "min_group_size"
 HEALTH_ID = "health.score"
 
 
-def _gate_one(result: MetricResult, k: int) -> tuple[PublishedMetric, str | None]:
-    """Gate one metric; returns the published metric and the rule that suppressed it."""
+def _gate_one(result: MetricResult, k: int) -> tuple[PublishedMetric, Counter[str]]:
+    """Gate one metric; returns the published metric and how many values each rule
+    suppressed (the metric itself, and cells of its breakdowns)."""
     people = len(result.people) if result.people is not None else None
     below_k = result.spec.people is People.SET and (people or 0) < k
     if result.status is Status.OK and below_k:
@@ -51,13 +53,15 @@ def _gate_one(result: MetricResult, k: int) -> tuple[PublishedMetric, str | None
                 people,
                 note=f"fewer than {k} people behind this number",
             ),
-            RULE_MIN_GROUP,
+            Counter({RULE_MIN_GROUP: 1}),
         )
     if result.status is not Status.OK:
         return (
             PublishedMetric(result.spec, result.status, result.samples, people, note=result.note),
-            None,
+            Counter(),
         )
+    cells, small, complementary = gate_breakdowns(result.breakdowns, k, total_published=True)
+    counts = Counter({RULE_MIN_GROUP: small, RULE_COMPLEMENTARY: complementary})
     return (
         PublishedMetric(
             result.spec,
@@ -70,8 +74,9 @@ def _gate_one(result: MetricResult, k: int) -> tuple[PublishedMetric, str | None
             tier=result.tier,
             details=dict(result.details),
             note=result.note,
+            breakdowns=cells,
         ),
-        None,
+        +counts,
     )
 
 
@@ -79,10 +84,8 @@ def _gate_all(metrics: MetricSet, k: int) -> tuple[dict[str, PublishedMetric], C
     published: dict[str, PublishedMetric] = {}
     counts: Counter[str] = Counter()
     for metric_id, result in metrics.results.items():
-        gated, rule = _gate_one(result, k)
-        published[metric_id] = gated
-        if rule:
-            counts[rule] += 1
+        published[metric_id], suppressed = _gate_one(result, k)
+        counts.update(suppressed)
     return published, counts
 
 
@@ -143,9 +146,11 @@ def apply_gate(
             )
     suppressed = tuple(mid for mid, m in published.items() if m.status is Status.SUPPRESSED)
     log.info(
-        "privacy gate: k=%d, %d value(s) suppressed by the minimum group size",
+        "privacy gate: k=%d, %d value(s) suppressed by the minimum group size, "
+        "%d by complementary suppression",
         min_group_size,
         counts[RULE_MIN_GROUP],
+        counts[RULE_COMPLEMENTARY],
     )
     return PublishedReport(
         generated_at=generated_at,

@@ -15,6 +15,7 @@ from datetime import datetime
 from devex_metrics.metrics.catalogue import MetricSpec
 from devex_metrics.metrics.result import DeploymentEvent, Detail, Status
 from devex_metrics.model import RepositoryInfo, SourceUse, Window
+from devex_metrics.privacy.breakdown import PublishedCell
 
 _GATE_KEY = object()
 
@@ -43,6 +44,7 @@ class PublishedMetric:
     details: Mapping[str, Detail] = field(default_factory=dict)
     note: str = ""
     previous: PublishedValue | None = None
+    breakdowns: Mapping[str, Mapping[str, PublishedCell]] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
