@@ -117,13 +117,20 @@ def _command_report(args: argparse.Namespace) -> int:
     report = run_report(ReportOptions(
         repo=repo, config=config, out=args.out, now=datetime.now(UTC), since=args.since,
         until=args.until, repository_name=args.github or os.environ.get("GITHUB_REPOSITORY"),
-        coverage=args.coverage, unshallow=args.unshallow,
+        coverage=args.coverage, unshallow=args.unshallow, offline=args.offline,
+        cache_dir=None if args.no_cache else args.cache_dir, env=dict(os.environ),
     ))  # fmt: skip
     suppressed = len(report.privacy.suppressed_ids)
     print(
         f"devex-metrics: report written to {args.out / 'report.md'} "
         f"({len(report.metrics)} metrics, {suppressed} suppressed by the privacy gate)"
     )
+    if report.partial:
+        report_error(
+            "GitHub data is partial (the API rate-limit budget ran out); the report was "
+            "written and says so. Re-run later, when the rate limit has reset."
+        )
+        return 1
     return 0
 
 
