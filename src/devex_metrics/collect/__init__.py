@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from devex_metrics.collect.coverage import read_coverage
 from devex_metrics.collect.git import (
@@ -25,13 +26,15 @@ from devex_metrics.collect.git import (
     read_tags,
     resolve_default_branch,
 )
-from devex_metrics.collect.github.collector import GitHubData, collect_github
 from devex_metrics.collect.github.settings import GitHubSettings
 from devex_metrics.collect.manifests import collect_dependencies
 from devex_metrics.config import Config
 from devex_metrics.derive.deployments import derive_deployments
 from devex_metrics.errors import UsageError
 from devex_metrics.model import Commit, Dataset, RepositoryInfo, SourceUse
+
+if TYPE_CHECKING:
+    from devex_metrics.collect.github.collector import GitHubData
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +84,8 @@ def collect_dataset(request: CollectRequest) -> Dataset:
 
 
 def _collect_github(request: CollectRequest) -> GitHubData:
+    from devex_metrics.collect.github.collector import collect_github  # imports PyGithub
+
     settings = request.github
     assert settings is not None and request.horizon and request.until and request.now
     return collect_github(settings, request.config, since=request.horizon, until=request.until,
