@@ -12,8 +12,9 @@ Invariants:
 - Pacing: `seconds_between_requests` defaults to 0.1 s — below GitHub's secondary
   limit of 900 REST points per minute (15 requests/s) with room to spare, and well
   under PyGithub's 0.25 s default, which would add minutes to a first run of a few
-  hundred requests for no protection we need (we never write, and never run two
-  requests at once). Against a loopback host (the tests' fake server) it is 0.
+  hundred requests for no protection we need (collection never writes, and never
+  runs two requests at once; `publish` paces its few writes itself). Against a
+  loopback host (the tests' fake server) it is 0.
 - PyGithub's own retry is off (`retry=0`): see `ratelimit.py` for why ours replaces
   `GithubRetry`. Responses are read with `Requester.requestJson`, which returns the
   status code (needed for 304) instead of raising.
@@ -155,6 +156,15 @@ class GitHubClient:
         )
         data = json.loads(body) if body and status != 304 else None
         return RestResponse(status, response_headers, data)
+
+    def send(self, verb: str, url: str, payload: Mapping[str, Any] | None = None) -> RestResponse:
+        """A REST write (POST, PATCH, DELETE) with a JSON body, for `publish`: the same
+        retries, rate-limit waits and accounting as `get`, no cache headers. Raises
+        `GitHubStatusError` for a 4xx (the caller reads 403, 409 and 422)."""
+        headers = {"Accept": "application/vnd.github+json"}
+        body_in = dict(payload) if payload is not None else None
+        status, response_headers, body = self._send(verb, url, None, headers, body_in, "core")
+        return RestResponse(status, response_headers, json.loads(body) if body else None)
 
     def graphql(self, query: str, variables: Mapping[str, Any]) -> dict[str, Any]:
         """Run a GraphQL query; returns ``data``. Raises `GraphQLTimeoutError` on a server-side
