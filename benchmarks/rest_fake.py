@@ -1,13 +1,14 @@
-"""The fake GitHub, plus the per-item REST endpoints a REST-only tool would call.
+"""The per-item REST endpoints a REST-only tool would call, mounted on the fake GitHub.
 
 ``tests/fakegithub`` serves what the collector uses (GraphQL, workflow runs, the
 SBOM). To count what a tool that fetches each pull request's reviews separately
 would need, the benchmark also needs GitHub's list endpoints for pull requests,
-their reviews and commits, deployments and their statuses. `RestFake` adds them,
-in GitHub's behaviour for what is counted: ``per_page`` up to 100 (default 30),
-``page``, a `Link` header with ``next``/``last``, newest first where GitHub sorts
-so. Payloads are GitHub's published examples (``tests/data/github/rest-subset.json``)
-with the data set's fields written over them, so pages weigh what GitHub's weigh.
+their reviews and commits, deployments and their statuses. `PerItemRoutes` adds
+them through the fake's ``mount`` extension point, with GitHub's behaviour for
+what is counted: ``per_page`` up to 100 (default 30), ``page``, a `Link` header
+with ``next``/``last``, newest first where GitHub sorts so. Payloads are
+GitHub's published examples (``tests/data/github/rest-subset.json``) with the
+data set's fields written over them, so pages weigh what GitHub's weigh.
 
 This lives with the benchmark because only the benchmark needs it; should tests
 ever need these endpoints, this is the code to move into ``tests/fakegithub``.
@@ -16,14 +17,13 @@ ever need these endpoints, this is the code to move into ``tests/fakegithub``.
 from __future__ import annotations
 
 import math
-import urllib.parse
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
 from fakegithub import rest
 from fakegithub.dataset import Commit, Deployment, Pull, Repo, Review
-from fakegithub.server import FakeGitHub, Response
+from fakegithub.server import Response
 
 T = TypeVar("T")
 Payload = dict[str, Any]
@@ -37,11 +37,15 @@ def _person(template: Payload, login: str | None) -> Payload | None:
     return {**template, "login": login} if login else None
 
 
-class RestFake(FakeGitHub):
-    """`FakeGitHub` with the pull-request and deployment REST listings added."""
+class PerItemRoutes:
+    """The pull-request and deployment REST listings of one `Repo`, as a fake GitHub
+    mount (``server.mount(PerItemRoutes(repo, server.url))``): None for other paths."""
 
-    def __init__(self, *repos: Repo, **options: Any) -> None:
-        super().__init__(*repos, **options)
+    def __init__(self, repo: Repo, api_url: str) -> None:
+        self.tokens: set[str] = set()  # the server's own token is enough
+        self._repo, self._api_url = repo, api_url
+        self._pulls = {str(p.number): p for p in repo.pulls}
+        self._deployments = {str(d.id): d for d in repo.deployments}
         self._templates = {
             name: _example(name)
             for name in (
@@ -53,39 +57,40 @@ class RestFake(FakeGitHub):
             )
         }
 
-    def _rest(self, method: str, parsed: urllib.parse.SplitResult) -> Response:
-        parts = parsed.path.removeprefix(self.prefix).strip("/").split("/")
-        repo = self.repos.get("/".join(parts[1:3]).lower()) if parts[0] == "repos" else None
-        if method != "GET" or repo is None or len(parts) < 4:
-            return super()._rest(method, parsed)
-        query = dict(urllib.parse.parse_qsl(parsed.query))
-        base_url = f"{self.url.removesuffix(self.prefix)}{parsed.path}"
-        found = self._route(repo, parts[3:])
+    def handle(
+        self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes
+    ) -> Response | None:
+        parts = path.strip("/").split("/")
+        if method != "GET" or parts[:1] != ["repos"] or len(parts) < 4:
+            return None
+        if "/".join(parts[1:3]).lower() != self._repo.full_name.lower():
+            return None
+        found = self._route(parts[3:])
         if found is None:
-            return super()._rest(method, parsed)
+            return None
         items, render = found
-        return _page(items, render, query, base_url)
+        return _page(items, render, query, f"{self._api_url}{path}")
 
     def _route(
-        self, repo: Repo, rest_of_path: Sequence[str]
+        self, rest_of_path: Sequence[str]
     ) -> tuple[Sequence[Any], Callable[[Any], Payload]] | None:
         """The items a path lists, newest first where GitHub sorts so, and their renderer."""
         match list(rest_of_path):
             case ["pulls"]:
-                closed = [p for p in repo.pulls if p.closed or p.merged_at]
+                closed = [p for p in self._repo.pulls if p.closed or p.merged_at]
                 return sorted(closed, key=lambda p: p.updated_at, reverse=True), self._pull
-            case ["pulls", number, "reviews"]:
-                return _pull_of(repo, number).reviews, self._review
-            case ["pulls", number, "commits"]:
-                return _pull_of(repo, number).commits, self._commit
+            case ["pulls", number, "reviews"] if number in self._pulls:
+                return self._pulls[number].reviews, self._review
+            case ["pulls", number, "commits"] if number in self._pulls:
+                return self._pulls[number].commits, self._commit
             case ["deployments"]:
-                newest = sorted(repo.deployments, key=lambda d: d.created_at, reverse=True)
+                newest = sorted(self._repo.deployments, key=lambda d: d.created_at, reverse=True)
                 return newest, self._deployment
-            case ["deployments", ident, "statuses"]:
-                deployment = next(d for d in repo.deployments if str(d.id) == ident)
+            case ["deployments", ident, "statuses"] if ident in self._deployments:
+                deployment = self._deployments[ident]
                 statuses = sorted(deployment.statuses, key=lambda s: s[1], reverse=True)
                 return [(deployment, s) for s in statuses], self._status
-        return None
+        return None  # not one of these: the fake's own routes, or its 404
 
     def _pull(self, pull: Pull) -> Payload:
         template = self._templates["pull-request-simple-items"]
@@ -143,10 +148,6 @@ class RestFake(FakeGitHub):
             "created_at": rest.iso(at),
             "updated_at": rest.iso(at),
         }
-
-
-def _pull_of(repo: Repo, number: str) -> Pull:
-    return next(p for p in repo.pulls if str(p.number) == number)
 
 
 def _page(

@@ -112,6 +112,8 @@ class FastImport:
 
 @dataclass(frozen=True)
 class Build:
+    """A ready repository; `seconds` is how long building it took, then or now."""
+
     repo: Path
     seconds: float
     reused: bool

@@ -14,7 +14,12 @@ Invariants:
   anything else and the JSON Schema states it with `if`/`then`/`else`, so a
   suppressed number cannot be written or accepted (SPEC §7);
 - bytes are stable: sorted keys, 2-space indent, a trailing newline, floats at
-  full precision (shortest round-trip repr).
+  full precision (shortest round-trip repr);
+- `aggregate` (per metric, and per previous window) holds what `merge` needs to
+  combine the metric across repositories (SPEC §9): in clear only for an ok
+  metric, otherwise only sealed with the org secret (rule and threat model:
+  `privacy.aggregates`, `privacy.orgkeys`); the top-level `aggregates` says how
+  they were written. Readers that predate them still find every other field.
 """
 
 from __future__ import annotations
@@ -38,15 +43,25 @@ from pydantic_core import core_schema
 
 from devex_metrics.artifacts import Artifact
 from devex_metrics.metrics.result import Status
+from devex_metrics.metrics.sketch import RELATIVE_ACCURACY
 from devex_metrics.model import Window
+from devex_metrics.privacy.aggregates import (
+    AGGREGATE_FORMAT,
+    MetricAggregate,
+    clear_absent_schema,
+)
 from devex_metrics.privacy.report import PublishedMetric, PublishedReport, PublishedValue
 
 METRICS_JSON_PATH = "metrics.json"
 SCHEMA_VERSION: Final = 1
 TOOL_NAME = "devex-metrics"
 _OK_ONLY = ("value", "p50", "p90", "tier", "details", "breakdowns")
-_ABSENT: dict[str, Any] = {"properties": {name: False for name in _OK_ONLY}}
-_PREVIOUS_ABSENT: dict[str, Any] = {"properties": {"value": False}}
+_ABSENT: dict[str, Any] = {
+    "properties": {**{name: False for name in _OK_ONLY}, "aggregate": clear_absent_schema()}
+}
+_PREVIOUS_ABSENT: dict[str, Any] = {
+    "properties": {"value": False, "aggregate": clear_absent_schema()}
+}
 
 
 Omitted = SkipJsonSchema[None]
@@ -107,12 +122,20 @@ class Previous(_Document):
 
     status: Status
     value: float | Omitted = None
+    aggregate: MetricAggregate | Omitted = None
 
     @model_validator(mode="after")
     def _value_only_when_ok(self) -> Previous:
         if self.status is not Status.OK and self.value is not None:
             raise ValueError(f"previous value present with status {self.status}")
+        _check_sealed(self.status, self.aggregate)
         return self
+
+
+def _check_sealed(status: Status, aggregate: MetricAggregate | None) -> None:
+    """A metric that is not ok may carry its aggregate only sealed."""
+    if status is not Status.OK and aggregate is not None and aggregate.clear is not None:
+        raise ValueError(f"aggregate in clear with status {status}")
 
 
 class BreakdownCell(_Document):
@@ -147,12 +170,19 @@ class Metric(_Document):
     )
     note: str | Omitted = None
     previous: Previous | Omitted = None
+    people_bound: bool | Omitted = Field(
+        None, description="true when `people` is a lower bound (merged without an org salt)"
+    )
+    aggregate: MetricAggregate | Omitted = Field(
+        None, description="mergeable parts for `devex-metrics merge` (SPEC §9)"
+    )
 
     @model_validator(mode="after")
     def _numbers_only_when_ok(self) -> Metric:
         present = [name for name in _OK_ONLY if getattr(self, name) is not None]
         if self.status is not Status.OK and present:
             raise ValueError(f"{', '.join(present)} present with status {self.status}")
+        _check_sealed(self.status, self.aggregate)
         return self
 
     @model_serializer(mode="wrap")
@@ -166,6 +196,16 @@ class Metric(_Document):
 class Health(_Document):
     score: int | Omitted = Field(None, description="0–100; absent below 3 components")
     components: Mapping[str, float] = Field(description="metric id → 0–100 points used")
+
+
+class Aggregates(_Document):
+    """How the metrics' aggregates were written, so `merge` can check it reads them
+    right: their format, the sketches' relative accuracy, and the id of the org
+    secret behind pseudonyms and sealed blobs (absent: no org secret)."""
+
+    format: Literal[1]
+    sketch_relative_accuracy: float
+    key_id: str | Omitted = None
 
 
 class MetricsDocument(_Document):
@@ -184,6 +224,7 @@ class MetricsDocument(_Document):
     partial: bool = Field(description="true when a source could not be read completely")
     metrics: Mapping[str, Metric]
     health: Health
+    aggregates: Aggregates | Omitted = None
 
 
 def _span(window: Window) -> WindowSpan:
@@ -194,7 +235,7 @@ def _previous(previous: PublishedValue | None) -> Previous | None:
     if previous is None:
         return None
     value = previous.value if previous.status is Status.OK else None
-    return Previous(status=previous.status, value=_float(value))
+    return Previous(status=previous.status, value=_float(value), aggregate=previous.aggregate)
 
 
 def _metric(metric: PublishedMetric) -> Metric:
@@ -226,6 +267,8 @@ def _metric(metric: PublishedMetric) -> Metric:
         people=metric.people,
         note=metric.note or None,
         previous=_previous(metric.previous),
+        people_bound=metric.people_bound or None,
+        aggregate=metric.aggregate,
         **numbers,
     )
 
@@ -267,6 +310,11 @@ def build_metrics_document(report: PublishedReport) -> MetricsDocument:
         health=Health(
             score=None if score is None else round(score),
             components=dict(report.health_components),
+        ),
+        aggregates=Aggregates(
+            format=AGGREGATE_FORMAT,
+            sketch_relative_accuracy=RELATIVE_ACCURACY,
+            key_id=report.aggregates.key_id,
         ),
     )
 

@@ -22,7 +22,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from devex_metrics.metrics.catalogue import BY_ID, CATALOGUE, MetricSpec, People
 from devex_metrics.metrics.result import Status
@@ -109,7 +109,8 @@ def _size(facts: PullFacts) -> str:
     files = ""
     if facts.changed_files is not None:
         files = f" in {facts.changed_files:,} file{'s' if facts.changed_files != 1 else ''}"
-    return f"{total:,} lines changed (+{facts.additions:,} −{facts.deletions:,}){files}"
+    lines = "line" if total == 1 else "lines"
+    return f"{total:,} {lines} changed (+{facts.additions:,} −{facts.deletions:,}){files}"
 
 
 def _first_review(facts: PullFacts) -> str:
@@ -131,7 +132,7 @@ def _environment() -> Environment:
     environment = Environment(
         loader=PackageLoader("devex_metrics.templates", ""),
         undefined=StrictUndefined,
-        autoescape=False,  # Markdown, not HTML: `cell` escapes what a table needs
+        autoescape=select_autoescape(["html", "svg", "xml"]),  # Markdown: `cell` escapes
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -147,7 +148,7 @@ def _context(
     document: MetricsDocument, facts: PullFacts | None, links: tuple[Link, ...]
 ) -> dict[str, Any]:
     views = _views(document)
-    headline = [m for m in views if m.spec.group in HEADLINE_GROUPS]
+    headline = [m for group in HEADLINE_GROUPS for m in views if m.spec.group == group]
     suppressed = [m.spec.title for m in views if m.status is Status.SUPPRESSED]
     return {
         "marker": MARKER,
@@ -201,4 +202,3 @@ def truncate_comment(text: str, link: Link | None, *, limit: int = MAX_CHARS) ->
     if body.count(_DETAILS_OPEN) > body.count(_DETAILS_CLOSE):
         body += ("" if body.endswith("\n") else "\n") + _DETAILS_CLOSE + "\n"
     return body + notice
-

@@ -23,13 +23,24 @@ import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Protocol
 
 from fakegithub import graphql_api, rest
 from fakegithub.dataset import Repo
 from fakegithub.faults import FAULTS, SECONDARY_MESSAGE, TIMEOUT_MESSAGE, FaultPlan
 
 __all__ = ["FAULTS", "FakeGitHub", "FaultPlan", "Logged"]
+
+
+class Mount(Protocol):
+    """Extra REST routes (e.g. `gitdata.GitDataApi`): a `Response`, or None when the
+    request is not theirs. `tokens` are accepted besides the server's own token."""
+
+    tokens: set[str]
+
+    def handle(
+        self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes
+    ) -> Response | None: ...
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,7 @@ class FakeGitHub:
         self.prefix = prefix  # "/api/v3" to look like GitHub Enterprise Server
         self.faults = FaultPlan()
         self.requests: list[Logged] = []
+        self.mounts: list[Mount] = []
         self.graphql_errors: list[Any] = []
         self.remaining = dict(self.quotas)
         self.reset_at = {"core": clock() + reset_after, "graphql": clock() + reset_after}
@@ -77,6 +89,11 @@ class FakeGitHub:
     def graphql_url(self) -> str:
         base = f"http://127.0.0.1:{self._httpd.server_address[1]}"
         return f"{base}/api/graphql" if self.prefix else f"{base}/graphql"
+
+    def mount(self, routes: Mount) -> FakeGitHub:
+        """Serve `routes` too (checked before the data set's REST routes)."""
+        self.mounts.append(routes)
+        return self
 
     def start(self) -> FakeGitHub:
         self._thread.start()
@@ -122,7 +139,7 @@ class FakeGitHub:
         if is_graphql:
             payload = json.loads(body or b"{}")
             kind = f"graphql:{_operation(payload)}"
-        response = self._respond(method, parsed, headers, payload, resource)
+        response = self._respond(method, parsed, headers, payload, resource, body)
         first = (payload.get("variables") or {}).get("first")
         self.requests.append(
             Logged(method, parsed.path, kind, response.status if response else 0, first)
@@ -136,8 +153,10 @@ class FakeGitHub:
         headers: dict[str, str],
         payload: dict[str, Any],
         resource: str,
+        body: bytes = b"",
     ) -> Response | None:
-        if headers.get("authorization") != f"token {self.token}":
+        tokens = {self.token}.union(*(m.tokens for m in self.mounts))
+        if headers.get("authorization") not in {f"token {t}" for t in tokens}:
             return Response(
                 401,
                 {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"},
@@ -153,7 +172,11 @@ class FakeGitHub:
                 {"message": message, "documentation_url": "https://docs.github.com/rest"},
                 limits,
             )
-        response = self._graphql(payload) if resource == "graphql" else self._rest(method, parsed)
+        response = (
+            self._graphql(payload)
+            if resource == "graphql"
+            else self._rest(method, parsed, headers, body)
+        )
         etag = '"' + hashlib.sha256(response.encoded()).hexdigest()[:40] + '"'
         if response.status == 200 and method == "GET":
             response.headers["etag"] = f"W/{etag}"
@@ -205,10 +228,20 @@ class FakeGitHub:
             self.graphql_errors.append(document["errors"])
         return Response(200, document)
 
-    def _rest(self, method: str, parsed: urllib.parse.SplitResult) -> Response:
+    def _rest(
+        self,
+        method: str,
+        parsed: urllib.parse.SplitResult,
+        headers: dict[str, str] | None = None,
+        body: bytes = b"",
+    ) -> Response:
         path = parsed.path.removeprefix(self.prefix)
         parts = path.strip("/").split("/")
         query = dict(urllib.parse.parse_qsl(parsed.query))
+        for routes in self.mounts:
+            mounted = routes.handle(method, path, query, headers or {}, body)
+            if mounted is not None:
+                return mounted
         repo = (
             self.repos.get("/".join(parts[1:3]).lower())
             if len(parts) >= 3 and parts[0] == "repos"
@@ -275,6 +308,9 @@ def _handler_for(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             self._serve("POST")
+
+        def do_PATCH(self) -> None:
+            self._serve("PATCH")
 
         def _serve(self, method: str) -> None:
             length = int(self.headers.get("content-length") or 0)

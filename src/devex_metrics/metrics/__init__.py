@@ -7,10 +7,13 @@ never zero; one whose sample is empty is `insufficient_data`.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from devex_metrics.config import Config
 from devex_metrics.derive import Facts
 from devex_metrics.derive.failures import failures_at
 from devex_metrics.metrics.activity import activity_metrics
+from devex_metrics.metrics.aggregate import Aggregate
 from devex_metrics.metrics.catalogue import CATALOGUE
 from devex_metrics.metrics.ci import ci_metrics
 from devex_metrics.metrics.dora import dora_metrics
@@ -28,17 +31,37 @@ _NEEDS = {
 }
 
 
-def _coverage(coverage: Coverage | None) -> MetricResult | None:
+def coverage_metric(coverage: Coverage | None) -> MetricResult | None:
+    """Line coverage from a coverage file, or None when no file was given."""
     if coverage is None:
         return None
     from devex_metrics.metrics.catalogue import spec
 
     metric = spec("space.performance.coverage")
+    aggregate = Aggregate(counts={"lines_covered": coverage.lines_covered,
+                                  "lines_valid": coverage.lines_valid},
+                          tags=(coverage.format,))  # fmt: skip
     if coverage.lines_valid == 0:
-        return MetricResult(metric, Status.INSUFFICIENT_DATA, 0, note="no measured lines")
+        return MetricResult(metric, Status.INSUFFICIENT_DATA, 0, note="no measured lines",
+                            aggregate=aggregate)  # fmt: skip
     return MetricResult(metric, Status.OK, coverage.lines_valid,
                         value=coverage.lines_covered / coverage.lines_valid,
-                        details={"format": coverage.format})  # fmt: skip
+                        details={"format": coverage.format}, aggregate=aggregate)  # fmt: skip
+
+
+SURVEY_SOURCES = frozenset({"surveys"})
+
+
+def _scoped(results: dict[str, MetricResult], scope: str | None) -> None:
+    """Mark survey aggregates with the shared survey repository, if one is configured:
+    every repository of an organisation then reports the same answers, and the merge
+    must count them once (SPEC §9)."""
+    if scope is None:
+        return
+    for metric_id, result in results.items():
+        if result.spec.source in SURVEY_SOURCES and result.aggregate is not None:
+            scoped = replace(result.aggregate, scope=scope)
+            results[metric_id] = replace(result, aggregate=scoped)
 
 
 def compute_metrics(dataset: Dataset, config: Config, facts: Facts, window: Window) -> MetricSet:
@@ -59,9 +82,10 @@ def compute_metrics(dataset: Dataset, config: Config, facts: Facts, window: Wind
     if dataset.friction_reports is not None:
         results.update(friction_metrics(dataset.friction_reports, window,
                                         facts.person_of_login))  # fmt: skip
-    coverage = _coverage(dataset.coverage)
+    coverage = coverage_metric(dataset.coverage)
     if coverage is not None:
         results[coverage.id] = coverage
+    _scoped(results, config.surveys.repository.lower() if config.surveys.repository else None)
     for spec in CATALOGUE:
         if spec.id not in results and spec.id != "health.score":
             results[spec.id] = MetricResult(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 
 from devex_metrics.derive.people import Person
+from devex_metrics.metrics.aggregate import Aggregate, count_parts, ratio_parts
 from devex_metrics.metrics.catalogue import spec
 from devex_metrics.metrics.result import MetricResult, Status
 from devex_metrics.model import Commit, Window
@@ -47,15 +48,23 @@ def activity_metrics(
 
 
 def _count(metric_id: str, value: int, people: frozenset[str]) -> MetricResult:
+    """A count; contributors' aggregate is its people set alone (a union across
+    repositories, never a sum)."""
+    contributors = metric_id == "space.activity.contributors"
+    aggregate = Aggregate() if contributors else count_parts(count=value)
     if value == 0:
         return MetricResult(spec(metric_id), Status.INSUFFICIENT_DATA, 0, people=people,
-                            note=_NO_COMMITS)  # fmt: skip
-    return MetricResult(spec(metric_id), Status.OK, value, value=float(value), people=people)
+                            note=_NO_COMMITS, aggregate=aggregate)  # fmt: skip
+    return MetricResult(spec(metric_id), Status.OK, value, value=float(value), people=people,
+                        aggregate=aggregate)  # fmt: skip
 
 
 def _share(numerator: int, denominator: int, people: frozenset[str]) -> MetricResult:
     metric = spec("space.activity.ai_assisted_share")
+    aggregate = ratio_parts(numerator, denominator)
     if denominator == 0:
-        return MetricResult(metric, Status.INSUFFICIENT_DATA, 0, people=people, note=_NO_COMMITS)
+        return MetricResult(metric, Status.INSUFFICIENT_DATA, 0, people=people, note=_NO_COMMITS,
+                            aggregate=aggregate)  # fmt: skip
     return MetricResult(metric, Status.OK, denominator, value=numerator / denominator,
-                        people=people, details={"ai_assisted": numerator})  # fmt: skip
+                        people=people, details={"ai_assisted": numerator},
+                        aggregate=aggregate)  # fmt: skip

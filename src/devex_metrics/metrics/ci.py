@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
+from devex_metrics.metrics.aggregate import ratio_parts, sample_parts
 from devex_metrics.metrics.catalogue import spec
 from devex_metrics.metrics.result import MetricResult, Status
 from devex_metrics.metrics.stats import p50_p90
@@ -43,18 +44,21 @@ def ci_metrics(
         spec("space.performance.build_success_rate"),
         spec("space.efficiency.ci_duration"),
     )
+    builds_aggregate = ratio_parts(successes, len(builds))
     rate = (
         MetricResult(rate_spec, Status.OK, len(builds), value=successes / len(builds),
-                     details={"successes": successes})
+                     details={"successes": successes}, aggregate=builds_aggregate)
         if builds
         else MetricResult(rate_spec, Status.INSUFFICIENT_DATA, 0,
-                          note="no default-branch push run in the window")
+                          note="no default-branch push run in the window",
+                          aggregate=builds_aggregate)
     )  # fmt: skip
     if durations:
         p50, p90 = p50_p90(durations)
         duration = MetricResult(duration_spec, Status.OK, len(durations), value=p50, p50=p50,
-                                p90=p90)  # fmt: skip
+                                p90=p90, aggregate=sample_parts(durations))  # fmt: skip
     else:
         duration = MetricResult(duration_spec, Status.INSUFFICIENT_DATA, 0,
-                                note="no completed run in the window")  # fmt: skip
+                                note="no completed run in the window",
+                                aggregate=sample_parts(()))  # fmt: skip
     return {rate.id: rate, duration.id: duration}

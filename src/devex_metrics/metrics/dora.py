@@ -14,6 +14,7 @@ from devex_metrics.derive.deployments import ShippedDeployment
 from devex_metrics.derive.failures import FailureInfo
 from devex_metrics.derive.people import Person
 from devex_metrics.metrics import tiers
+from devex_metrics.metrics.aggregate import count_parts, ratio_parts, sample_parts
 from devex_metrics.metrics.catalogue import spec
 from devex_metrics.metrics.result import MetricResult, Status
 from devex_metrics.metrics.stats import p50_p90
@@ -30,18 +31,32 @@ def _in_window(shipped: Sequence[ShippedDeployment], window: Window) -> list[Shi
 def _ratio(numerator: int, denominator: int, metric_id: str, tier: str | None) -> MetricResult:
     return MetricResult(spec(metric_id), Status.OK, denominator,
                         value=numerator / denominator, tier=tier,
-                        details={"numerator": numerator})  # fmt: skip
+                        details={"numerator": numerator},
+                        aggregate=ratio_parts(numerator, denominator))  # fmt: skip
+
+
+def _no_deployments(metric_id: str) -> MetricResult:
+    """No deployment in the window: measured, with an empty sample."""
+    frequency = metric_id == "dora.deployment_frequency"
+    aggregate = count_parts(deployments=0) if frequency else ratio_parts(0, 0)
+    return MetricResult(spec(metric_id), Status.INSUFFICIENT_DATA, 0, note=_NO_DEPLOYMENTS,
+                        aggregate=aggregate)  # fmt: skip
 
 
 def deployment_frequency(shipped: Sequence[ShippedDeployment], window: Window) -> MetricResult:
     count = len(_in_window(shipped, window))
     if count == 0:
-        return MetricResult(spec("dora.deployment_frequency"), Status.INSUFFICIENT_DATA, 0,
-                            note=_NO_DEPLOYMENTS)  # fmt: skip
-    seconds = int((window.end - window.start).total_seconds())
-    per_week = Fraction(count * 7 * 86_400, seconds)
+        return _no_deployments("dora.deployment_frequency")
+    per_week = weekly_rate(count, window)
     return MetricResult(spec("dora.deployment_frequency"), Status.OK, count,
-                        value=float(per_week), tier=tiers.frequency_tier(per_week))  # fmt: skip
+                        value=float(per_week), tier=tiers.frequency_tier(per_week),
+                        aggregate=count_parts(deployments=count))  # fmt: skip
+
+
+def weekly_rate(count: int, window: Window) -> Fraction:
+    """`count` events over the window, per week, exactly."""
+    seconds = int((window.end - window.start).total_seconds())
+    return Fraction(count * 7 * 86_400, seconds)
 
 
 def lead_time(
@@ -70,14 +85,17 @@ def lead_time(
             hours.append(value)
             people.add(person.key)
     details = {"dropped_negative": dropped}
+    aggregate = sample_parts(hours, dropped_negative=dropped)
     if not hours:
         return MetricResult(spec("dora.lead_time"), Status.INSUFFICIENT_DATA, 0,
                             people=frozenset(people), details=details,
-                            note="no measured change in the window's deployments")  # fmt: skip
+                            note="no measured change in the window's deployments",
+                            aggregate=aggregate)  # fmt: skip
     p50, p90 = p50_p90(hours)
     return MetricResult(spec("dora.lead_time"), Status.OK, len(hours), value=p50,
                         people=frozenset(people), p50=p50, p90=p90,
-                        tier=tiers.lead_time_tier(p50), details=details)  # fmt: skip
+                        tier=tiers.lead_time_tier(p50), details=details,
+                        aggregate=aggregate)  # fmt: skip
 
 
 def change_failure_rate(
@@ -85,8 +103,7 @@ def change_failure_rate(
 ) -> MetricResult:
     inside = _in_window(shipped, window)
     if not inside:
-        return MetricResult(spec("dora.change_failure_rate"), Status.INSUFFICIENT_DATA, 0,
-                            note=_NO_DEPLOYMENTS)  # fmt: skip
+        return _no_deployments("dora.change_failure_rate")
     failed = sum(1 for s in inside if failures[s.index].failed)
     rate = Fraction(failed, len(inside))
     return _ratio(failed, len(inside), "dora.change_failure_rate", tiers.failure_rate_tier(rate))
@@ -107,6 +124,7 @@ def recovery_time(
         else:
             hours.append((remedy - deployment.deployment.time) / HOUR)
     details = {"unrecovered": unrecovered}
+    aggregate = sample_parts(hours, unrecovered=unrecovered)
     if not hours:
         return MetricResult(
             spec("dora.recovery_time"),
@@ -114,10 +132,12 @@ def recovery_time(
             0,
             details=details,
             note="no recovered failed deployment in the window",
+            aggregate=aggregate,
         )
     p50, p90 = p50_p90(hours)
     return MetricResult(spec("dora.recovery_time"), Status.OK, len(hours), value=p50, p50=p50,
-                        p90=p90, tier=tiers.recovery_tier(p50), details=details)  # fmt: skip
+                        p90=p90, tier=tiers.recovery_tier(p50), details=details,
+                        aggregate=aggregate)  # fmt: skip
 
 
 def rework_rate(
@@ -125,8 +145,7 @@ def rework_rate(
 ) -> MetricResult:
     inside = _in_window(shipped, window)
     if not inside:
-        return MetricResult(spec("dora.rework_rate"), Status.INSUFFICIENT_DATA, 0,
-                            note=_NO_DEPLOYMENTS)  # fmt: skip
+        return _no_deployments("dora.rework_rate")
     remedies = sum(1 for s in inside if failures[s.index].is_remedy)
     return _ratio(remedies, len(inside), "dora.rework_rate", None)
 

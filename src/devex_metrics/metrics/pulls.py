@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from devex_metrics.derive.people import Person
+from devex_metrics.metrics.aggregate import Aggregate, count_parts, ratio_parts, sample_parts
 from devex_metrics.metrics.catalogue import spec
 from devex_metrics.metrics.result import MetricResult, Status
 from devex_metrics.metrics.stats import p50_p90, percentile
@@ -59,8 +60,18 @@ def _merged(
     return merged
 
 
+_EMPTY_AGGREGATES: dict[str, Aggregate] = {
+    "space.activity.prs_merged": count_parts(count=0),
+    "space.activity.reviews": count_parts(count=0),
+    "space.communication.review_coverage": ratio_parts(0, 0),
+    "space.communication.reviews_per_pr": ratio_parts(0, 0),
+}
+
+
 def _empty(metric_id: str, note: str = _NO_PRS) -> MetricResult:
-    return MetricResult(spec(metric_id), Status.INSUFFICIENT_DATA, 0, note=note)
+    aggregate = _EMPTY_AGGREGATES.get(metric_id, sample_parts(()))
+    return MetricResult(spec(metric_id), Status.INSUFFICIENT_DATA, 0, note=note,
+                        aggregate=aggregate)  # fmt: skip
 
 
 def _distribution(
@@ -70,7 +81,7 @@ def _distribution(
         return _empty(metric_id, empty_note)
     p50, p90 = p50_p90(values)
     return MetricResult(spec(metric_id), Status.OK, len(values), value=p50, p50=p50, p90=p90,
-                        people=frozenset(people))  # fmt: skip
+                        people=frozenset(people), aggregate=sample_parts(values))  # fmt: skip
 
 
 def _reviews_in_window(
@@ -94,7 +105,8 @@ def _reviews_in_window(
     if count == 0:
         return _empty("space.activity.reviews", "no review submitted in the window")
     return MetricResult(spec("space.activity.reviews"), Status.OK, count, value=float(count),
-                        people=frozenset(reviewers))  # fmt: skip
+                        people=frozenset(reviewers),
+                        aggregate=count_parts(count=count))  # fmt: skip
 
 
 def pull_request_metrics(
@@ -119,15 +131,18 @@ def pull_request_metrics(
     sizes = [float(m.pr.additions + m.pr.deletions) for m in merged]
     results += [
         MetricResult(spec("space.activity.prs_merged"), Status.OK, n, value=float(n),
-                     people=authors),
+                     people=authors, aggregate=count_parts(count=n)),
         _distribution("space.communication.time_to_first_review", first_waits, first_reviewers,
                       "no merged pull request got a qualifying review"),
         MetricResult(spec("space.communication.review_coverage"), Status.OK, n,
-                     value=len(reviewed) / n, people=authors, details={"reviewed": len(reviewed)}),
+                     value=len(reviewed) / n, people=authors, details={"reviewed": len(reviewed)},
+                     aggregate=ratio_parts(len(reviewed), n)),
         MetricResult(spec("space.communication.reviews_per_pr"), Status.OK, n,
-                     value=total_reviews / n, people=frozenset(all_reviewers)),
+                     value=total_reviews / n, people=frozenset(all_reviewers),
+                     aggregate=ratio_parts(total_reviews, n)),
         _distribution("space.efficiency.pr_cycle_time", cycle, set(authors)),
         MetricResult(spec("space.efficiency.pr_size"), Status.OK, n,
-                     value=percentile(sizes, 0.5), people=authors),
+                     value=percentile(sizes, 0.5), people=authors,
+                     aggregate=sample_parts(sizes)),
     ]  # fmt: skip
     return {r.id: r for r in results}

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from devex_metrics.metrics.aggregate import Aggregate
 from devex_metrics.metrics.catalogue import MetricSpec
 from devex_metrics.model import Window
 
@@ -26,13 +27,28 @@ class Status(StrEnum):
 Detail = int | float | str
 
 
+REPOSITORY_DIMENSION = "repository"
+"""The breakdown an organisation report adds to every metric: one cell per repository."""
+
+
 @dataclass(frozen=True)
 class Cell:
     """One cell of a breakdown (e.g. friction reports in category "Tests"), with the
-    people behind it, so the gate can suppress small cells."""
+    people behind it, so the gate can suppress small cells.
+
+    `withheld` marks a cell its source already suppressed (a repository whose own
+    report hid the number): the gate never publishes it. `people_bound` is a known
+    lower bound of the people count when the set itself is unknown (an organisation
+    merge without an org salt)."""
 
     value: float
     people: frozenset[str]
+    withheld: bool = False
+    people_bound: int | None = None
+
+    @property
+    def people_count(self) -> int:
+        return max(len(self.people), self.people_bound or 0)
 
 
 Breakdown = Mapping[str, Cell]
@@ -46,6 +62,9 @@ class MetricResult:
     identities whose items make up the sample (None for system metrics). `details`
     holds extra numbers of the metric (e.g. `unrecovered`, `dropped_negative`);
     `breakdowns` splits the value by a dimension (dimension → cell name → cell).
+    `aggregate` holds the mergeable parts behind the value (SPEC §9). When the
+    people set is unknown (`people` None on a person-derived organisation metric
+    merged without an org salt), `people_bound` is a lower bound of its size.
     """
 
     spec: MetricSpec
@@ -59,6 +78,8 @@ class MetricResult:
     details: Mapping[str, Detail] = field(default_factory=dict)
     note: str = ""
     breakdowns: Mapping[str, Breakdown] = field(default_factory=dict)
+    aggregate: Aggregate | None = None
+    people_bound: int | None = None
 
     @property
     def id(self) -> str:
@@ -84,9 +105,15 @@ class DeploymentEvent:
 
 @dataclass(frozen=True)
 class MetricSet:
-    """All metrics of one window, ungated."""
+    """All metrics of one window, ungated.
+
+    `pseudonym_key_id` is set when the people sets already hold org pseudonyms (an
+    organisation merge) rather than canonical identities: the gate then publishes
+    them as they are instead of hashing them again.
+    """
 
     window: Window
     results: Mapping[str, MetricResult]
     deployment_source: str | None
     deployments: tuple[DeploymentEvent, ...] = ()
+    pseudonym_key_id: str | None = None

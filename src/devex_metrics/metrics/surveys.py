@@ -13,6 +13,7 @@ from dataclasses import replace
 from fractions import Fraction
 
 from devex_metrics.derive.people import Person
+from devex_metrics.metrics.aggregate import Aggregate, count_parts, mean_parts, ratio_parts
 from devex_metrics.metrics.catalogue import spec
 from devex_metrics.metrics.result import Cell, MetricResult, Status
 from devex_metrics.metrics.stats import mean
@@ -76,12 +77,29 @@ def _burnout(values: list[object]) -> float:
     return sum(1 for v in values if v in BURNED_OUT) / len(values)
 
 
-_SURVEY_TABLE: tuple[tuple[str, str, Callable[[list[object]], float]], ...] = (
-    ("space.satisfaction.rating", "satisfaction", _mean),
-    ("space.satisfaction.nps", "recommend", _nps),
-    ("space.satisfaction.burnout", "burnout", _burnout),
-    ("space.efficiency.flow_state_days", "flow_days", _mean),
-    ("space.efficiency.cognitive_load", "cognitive_load", _mean),
+def _mean_aggregate(values: list[object], invalid: int) -> Aggregate:
+    return mean_parts([float(v) for v in values if isinstance(v, int)], invalid_answers=invalid)
+
+
+def _nps_aggregate(values: list[object], invalid: int) -> Aggregate:
+    scores = [v for v in values if isinstance(v, int)]
+    return count_parts(denominator=len(scores), promoters=sum(1 for v in scores if v >= 9),
+                  detractors=sum(1 for v in scores if v <= 6), invalid_answers=invalid)  # fmt: skip
+
+
+def _burnout_aggregate(values: list[object], invalid: int) -> Aggregate:
+    burned = sum(1 for v in values if v in BURNED_OUT)
+    return ratio_parts(burned, len(values), invalid_answers=invalid)
+
+
+Compute = Callable[[list[object]], float]
+Parts = Callable[[list[object], int], Aggregate]
+_SURVEY_TABLE: tuple[tuple[str, str, Compute, Parts], ...] = (
+    ("space.satisfaction.rating", "satisfaction", _mean, _mean_aggregate),
+    ("space.satisfaction.nps", "recommend", _nps, _nps_aggregate),
+    ("space.satisfaction.burnout", "burnout", _burnout, _burnout_aggregate),
+    ("space.efficiency.flow_state_days", "flow_days", _mean, _mean_aggregate),
+    ("space.efficiency.cognitive_load", "cognitive_load", _mean, _mean_aggregate),
 )
 
 
@@ -92,11 +110,12 @@ def survey_metrics(
     present but unparsable are dropped and counted in `details.invalid_answers`."""
     latest = latest_responses(responses, window, person_of)
     results = {}
-    for metric_id, field, compute in _SURVEY_TABLE:
+    for metric_id, field, compute, parts in _SURVEY_TABLE:
         values, people = _answers(latest, lambda r, f=field: getattr(r, f))  # type: ignore[misc]
         invalid = sum(1 for _, r in latest if field in r.invalid_fields)
         result = _metric(metric_id, values, people, compute)
-        results[metric_id] = replace(result, details={"invalid_answers": invalid})
+        results[metric_id] = replace(result, details={"invalid_answers": invalid},
+                                     aggregate=parts(values, invalid))  # fmt: skip
     return results
 
 
@@ -128,12 +147,15 @@ def friction_metrics(
                 counted.append((person, report))
     metric = spec("space.efficiency.friction_reports")
     reporters = frozenset(p.key for p, _ in counted)
+    aggregate = count_parts(count=len(counted))
     if not counted:
         result = MetricResult(metric, Status.INSUFFICIENT_DATA, 0, people=reporters,
-                              note="no friction report in the window")  # fmt: skip
+                              note="no friction report in the window",
+                              aggregate=aggregate)  # fmt: skip
     else:
         breakdowns = {"category": _cells(counted, "category"),
                       "time_lost": _cells(counted, "time_lost")}  # fmt: skip
         result = MetricResult(metric, Status.OK, len(counted), value=float(len(counted)),
-                              people=reporters, breakdowns=breakdowns)  # fmt: skip
+                              people=reporters, breakdowns=breakdowns,
+                              aggregate=aggregate)  # fmt: skip
     return {result.id: result}

@@ -5,9 +5,13 @@ Rules, applied per metric:
 - a person-derived metric (`People.SET`) whose people set has fewer than k members
   is `suppressed`: value, percentiles, tier and details are dropped; the sample
   size and the people *count* stay, so readers see why;
-- people sets never leave this module: the report carries counts only;
+- people sets never leave this module: the report carries counts only, and the
+  aggregates `merge` needs carry pseudonyms or sealed blobs, written by the rule of
+  `privacy.aggregates` (threat model: `privacy.orgkeys`);
 - the previous window is gated by the same rule before it is attached for trends;
-- the health score is computed here, from the gated values only.
+- the health score is computed here, from the gated values only;
+- breakdown cells are gated per cell with complementary suppression; an
+  organisation report's per-repository cells are gated the same way.
 
 The gate logs how many values each rule suppressed, never the data.
 """
@@ -17,16 +21,19 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from devex_metrics.metrics.catalogue import BY_ID, People
 from devex_metrics.metrics.health import health_components, health_score
-from devex_metrics.metrics.result import MetricResult, MetricSet, Status
-from devex_metrics.model import RepositoryInfo, SourceUse
-from devex_metrics.privacy.breakdown import RULE_COMPLEMENTARY, gate_breakdowns
+from devex_metrics.metrics.result import REPOSITORY_DIMENSION, MetricResult, MetricSet, Status
+from devex_metrics.model import RepositoryInfo, SourceUse, Window
+from devex_metrics.privacy.aggregates import Pseudonyms, aggregate_context, publish_aggregate
+from devex_metrics.privacy.breakdown import RULE_COMPLEMENTARY, PublishedCell, gate_breakdowns
+from devex_metrics.privacy.orgkeys import OrgKeys
 from devex_metrics.privacy.report import (
     _GATE_KEY,
+    AggregateInfo,
     PrivacySummary,
     PublishedMetric,
     PublishedReport,
@@ -39,10 +46,17 @@ RULE_MIN_GROUP = "min_group_size"
 HEALTH_ID = "health.score"
 
 
+def _people(result: MetricResult) -> tuple[int | None, bool]:
+    """The people count to gate and publish, and whether it is only a lower bound."""
+    if result.people is not None:
+        return len(result.people), False
+    return result.people_bound, result.people_bound is not None
+
+
 def _gate_one(result: MetricResult, k: int) -> tuple[PublishedMetric, Counter[str]]:
     """Gate one metric; returns the published metric and how many values each rule
     suppressed (the metric itself, and cells of its breakdowns)."""
-    people = len(result.people) if result.people is not None else None
+    people, bound = _people(result)
     below_k = result.spec.people is People.SET and (people or 0) < k
     if result.status is Status.OK and below_k:
         return (
@@ -52,15 +66,26 @@ def _gate_one(result: MetricResult, k: int) -> tuple[PublishedMetric, Counter[st
                 result.samples,
                 people,
                 note=f"fewer than {k} people behind this number",
+                people_bound=bound,
             ),
             Counter({RULE_MIN_GROUP: 1}),
         )
     if result.status is not Status.OK:
         return (
-            PublishedMetric(result.spec, result.status, result.samples, people, note=result.note),
+            PublishedMetric(
+                result.spec,
+                result.status,
+                result.samples,
+                people,
+                note=result.note,
+                people_bound=bound,
+            ),
             Counter(),
         )
-    cells, small, complementary = gate_breakdowns(result.breakdowns, k, total_published=True)
+    by_people = result.spec.people is People.SET
+    cells, small, complementary = gate_breakdowns(
+        result.breakdowns, k, total_published=True, by_people=by_people
+    )
     counts = Counter({RULE_MIN_GROUP: small, RULE_COMPLEMENTARY: complementary})
     return (
         PublishedMetric(
@@ -75,21 +100,62 @@ def _gate_one(result: MetricResult, k: int) -> tuple[PublishedMetric, Counter[st
             details=dict(result.details),
             note=result.note,
             breakdowns=cells,
+            people_bound=bound,
         ),
         +counts,
     )
 
 
-def _gate_all(metrics: MetricSet, k: int) -> tuple[dict[str, PublishedMetric], Counter[str]]:
+@dataclass(frozen=True)
+class _AggregateWriter:
+    """Attaches to each gated metric the aggregate `metrics.json` may carry."""
+
+    keys: OrgKeys | None
+    names: Pseudonyms
+    k: int
+    repository: str
+
+    def attach(
+        self, metric: PublishedMetric, result: MetricResult, window: Window
+    ) -> PublishedMetric:
+        hidden = any(not cell.published for dimension, cells in metric.breakdowns.items()
+                     if dimension != REPOSITORY_DIMENSION for cell in cells.values())  # fmt: skip
+        stored = publish_aggregate(
+            result, ok=metric.ok, hidden_cells=hidden, k=self.k, names=self.names,
+            keys=self.keys, context=aggregate_context(self.repository, result.id, window),
+        )  # fmt: skip
+        return replace(metric, aggregate=stored)
+
+
+def _gate_all(
+    metrics: MetricSet, k: int, writer: _AggregateWriter
+) -> tuple[dict[str, PublishedMetric], Counter[str]]:
     published: dict[str, PublishedMetric] = {}
     counts: Counter[str] = Counter()
     for metric_id, result in metrics.results.items():
-        published[metric_id], suppressed = _gate_one(result, k)
+        if metric_id == HEALTH_ID:
+            continue  # recomputed from the gated metrics by `_with_health`
+        metric, suppressed = _gate_one(result, k)
+        published[metric_id] = writer.attach(metric, result, metrics.window)
         counts.update(suppressed)
     return published, counts
 
 
-def _with_health(published: dict[str, PublishedMetric]) -> dict[str, float]:
+def _health_cells(
+    metrics: MetricSet, k: int, published: bool
+) -> dict[str, dict[str, PublishedCell]]:
+    """Per-repository health scores of an organisation report (published by design)."""
+    given = metrics.results.get(HEALTH_ID)
+    if given is None:
+        return {}
+    cells, _, _ = gate_breakdowns(given.breakdowns, k, total_published=published,
+                                  by_people=False)  # fmt: skip
+    return cells
+
+
+def _with_health(
+    published: dict[str, PublishedMetric], metrics: MetricSet, k: int
+) -> dict[str, float]:
     ok = {mid: m for mid, m in published.items() if m.ok}
     components = health_components(
         {mid: m.value for mid, m in ok.items() if m.value is not None},
@@ -113,8 +179,17 @@ def _with_health(published: dict[str, PublishedMetric]) -> dict[str, float]:
             None,
             value=float(score),
             details={"components": len(components)},
+            breakdowns=_health_cells(metrics, k, published=True),
         )
     return components
+
+
+def _key_id(keys: OrgKeys | None, current: MetricSet) -> str | None:
+    """The org secret behind the report's pseudonyms; refuses a mix of two secrets."""
+    given = current.pseudonym_key_id
+    if keys is not None and given is not None and keys.key_id != given:
+        raise ValueError("the people of this metric set are pseudonyms of another org secret")
+    return keys.key_id if keys is not None else given
 
 
 def apply_gate(
@@ -129,20 +204,29 @@ def apply_gate(
     sources: tuple[SourceUse, ...],
     commit_range: tuple[str | None, str | None],
     partial: bool = False,
+    org_keys: OrgKeys | None = None,
 ) -> PublishedReport:
-    """Gate the current window (and the previous one, for trends) into a report."""
-    published, counts = _gate_all(current, min_group_size)
-    components = _with_health(published)
+    """Gate the current window (and the previous one, for trends) into a report.
+
+    `org_keys` (from the org secret) turns people into pseudonyms and seals the
+    aggregates that may not be written in clear; without it no pseudonym is
+    written and such aggregates are left out (SPEC §9).
+    """
+    key_id = _key_id(org_keys, current)
+    names = Pseudonyms(org_keys, ready=current.pseudonym_key_id is not None)
+    writer = _AggregateWriter(org_keys, names, min_group_size, repository.name)
+    published, counts = _gate_all(current, min_group_size, writer)
+    components = _with_health(published, current, min_group_size)
     previous_values: Mapping[str, PublishedMetric] = {}
     if previous is not None:
-        previous_published, _ = _gate_all(previous, min_group_size)
-        _with_health(previous_published)
+        previous_published, _ = _gate_all(previous, min_group_size, writer)
+        _with_health(previous_published, previous, min_group_size)
         previous_values = previous_published
     for metric_id, metric in list(published.items()):
         before = previous_values.get(metric_id)
         if before is not None:
             published[metric_id] = replace(
-                metric, previous=PublishedValue(before.status, before.value)
+                metric, previous=PublishedValue(before.status, before.value, before.aggregate)
             )
     suppressed = tuple(mid for mid, m in published.items() if m.status is Status.SUPPRESSED)
     log.info(
@@ -166,4 +250,5 @@ def apply_gate(
         commit_range=commit_range,
         partial=partial,
         gate_key=_GATE_KEY,
+        aggregates=AggregateInfo(key_id),
     )

@@ -3,7 +3,8 @@
 Its constructor refuses to run unless called with the gate's private key, so the
 one way to obtain a `PublishedReport` is `privacy.gate.apply_gate`. Nothing in it
 names a person: metrics carry people *counts*, never sets; evidence carries
-system events only.
+system events only; aggregates carry pseudonyms or sealed blobs (see
+`privacy.aggregates`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import datetime
 from devex_metrics.metrics.catalogue import MetricSpec
 from devex_metrics.metrics.result import DeploymentEvent, Detail, Status
 from devex_metrics.model import RepositoryInfo, SourceUse, Window
+from devex_metrics.privacy.aggregates import MetricAggregate
 from devex_metrics.privacy.breakdown import PublishedCell
 
 _GATE_KEY = object()
@@ -22,16 +24,20 @@ _GATE_KEY = object()
 
 @dataclass(frozen=True)
 class PublishedValue:
-    """A gated value of an earlier window (for trends)."""
+    """A gated value of an earlier window (for trends), with its aggregate so that an
+    organisation merge can show trends too."""
 
     status: Status
     value: float | None
+    aggregate: MetricAggregate | None = None
 
 
 @dataclass(frozen=True)
 class PublishedMetric:
     """A gated metric. `value`, `p50`, `p90`, `tier` and `details` are present only
-    when `status` is ok; `samples` and `people` (a count) are always shown."""
+    when `status` is ok; `samples` and `people` (a count) are always shown.
+    `people_bound` marks `people` as a lower bound (an organisation merged without
+    an org salt); `aggregate` is what `metrics.json` carries for `merge`."""
 
     spec: MetricSpec
     status: Status
@@ -45,6 +51,8 @@ class PublishedMetric:
     note: str = ""
     previous: PublishedValue | None = None
     breakdowns: Mapping[str, Mapping[str, PublishedCell]] = field(default_factory=dict)
+    people_bound: bool = False
+    aggregate: MetricAggregate | None = None
 
     @property
     def id(self) -> str:
@@ -66,6 +74,14 @@ class PrivacySummary:
 
 
 @dataclass(frozen=True)
+class AggregateInfo:
+    """How the report's aggregates were written: `key_id` identifies the org secret
+    behind its pseudonyms and sealed blobs (None: no secret, no pseudonyms)."""
+
+    key_id: str | None
+
+
+@dataclass(frozen=True)
 class PublishedReport:
     generated_at: datetime
     tool_version: str
@@ -80,6 +96,7 @@ class PublishedReport:
     commit_range: tuple[str | None, str | None]
     partial: bool
     gate_key: object = field(repr=False, compare=False, default=None)
+    aggregates: AggregateInfo = AggregateInfo(None)
 
     def __post_init__(self) -> None:
         if self.gate_key is not _GATE_KEY:

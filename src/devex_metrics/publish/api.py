@@ -80,4 +80,3 @@ class Api:
             return self.client.send(verb, path, payload).data
         finally:
             self._last_write = self._clock()
-

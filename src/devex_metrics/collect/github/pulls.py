@@ -27,7 +27,7 @@ from devex_metrics.collect.github.queries import (
 )
 from devex_metrics.model import PullRequest, Review
 
-PAGE_SIZE = 50
+PAGE_SIZE = 100
 
 
 @dataclass(frozen=True)

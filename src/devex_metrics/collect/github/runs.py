@@ -63,30 +63,31 @@ def collect_workflow_runs(
     first = client.get(path, _params(start, end), etag=etag[1] if etag and etag[0] == key else None)
     if first.not_modified:
         return RunBatch((), not_modified=True, etag=etag)
-    payloads = _list(client, path, start, end, first)
-    runs = sorted((to_run(p) for p in payloads), key=lambda r: (r.created_at, r.id))
+    runs = sorted(_list(client, path, start, end, first), key=lambda r: (r.created_at, r.id))
     single_page = int(first.data["total_count"]) <= PER_PAGE and first.etag
     return RunBatch(tuple(runs), etag=(key, first.etag) if single_page and first.etag else None)
 
 
 def _list(
     client: GitHubClient, path: str, start: datetime, end: datetime, first: RestResponse
-) -> list[Mapping[str, Any]]:
+) -> list[WorkflowRun]:
+    """Every run of `[start, end)`, converted page by page: a busy repository lists
+    tens of thousands of runs, and their payloads must not pile up in memory."""
     total = int(first.data["total_count"])
     if total > CAP and end - start > _SECOND:
-        found: list[Mapping[str, Any]] = []
+        found: list[WorkflowRun] = []
         for low, high in split_range(start, end, math.ceil(total / SPLIT_TARGET)):
             found.extend(_list(client, path, low, high, client.get(path, _params(low, high))))
         return found
     if total > CAP:
         log.warning("More than %d workflow runs created in one second: listing truncated.", CAP)
-    payloads = list(first.data["workflow_runs"])
+    runs = [to_run(p) for p in first.data["workflow_runs"]]
     url = first.link("next")
-    while url and len(payloads) < min(total, CAP):
+    while url and len(runs) < min(total, CAP):
         page = client.get(url)
-        payloads.extend(page.data["workflow_runs"])
+        runs.extend(to_run(p) for p in page.data["workflow_runs"])
         url = page.link("next")
-    return payloads
+    return runs
 
 
 def split_range(start: datetime, end: datetime, parts: int) -> list[tuple[datetime, datetime]]:
