@@ -19,11 +19,18 @@ from conftest import (
     Hub,
     publish,
 )
-from fakegithub.gitdata import ACTIONS_BOT, STRANGER, USER, Account, Review, pull_payload
+from fakegithub.fixtures import FakeClock
+from fakegithub.gitdata import (
+    ACTIONS_BOT,
+    STRANGER,
+    USER,
+    Account,
+    Review,
+    pull_payload,
+    user_payload,
+)
+from fakegithub.unit import GRAPHQL, WIRE, make_client
 
-from devex_metrics.collect.github.client import GitHubClient
-from devex_metrics.collect.github.settings import GitHubSettings
-from devex_metrics.collect.github.token import Secret
 from devex_metrics.publish.api import Api
 from devex_metrics.publish.comment import Identity, token_identity
 from devex_metrics.reporters.pr_comment import MARKER
@@ -39,7 +46,7 @@ def _event(tmp_path: Path, number: int = 7, **fields: object) -> Path:
                         additions=120, deletions=30, changed_files=4, draft=False,
                         merged_at=None, closed_at=None, state="open", **fields)  # fmt: skip
     payload = {"action": "synchronize", "number": number, "pull_request": pull,
-               "repository": {"full_name": REPOSITORY}, "sender": {"login": AUTHOR.login}}  # fmt: skip
+               "repository": {"full_name": REPOSITORY}, "sender": user_payload(AUTHOR)}  # fmt: skip
     path = tmp_path / f"event-{number}.json"
     path.write_text(json.dumps(payload), encoding="utf-8")
     return path
@@ -102,8 +109,13 @@ def test_comments_are_found_across_pages(hub: Hub, out: Path, tmp_path: Path) ->
 
 
 def test_read_only_token_writes_the_summary_and_exits_0(
-    hub: Hub, out: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    hub: Hub,
+    out: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
     env = _pr_env(hub, tmp_path, FORK_TOKEN, GITHUB_ACTIONS="true")
     assert publish(["--out", str(out)], env) == 0
     assert hub.gitdata.comments == []
@@ -168,15 +180,18 @@ def test_stranger_token_identity_is_its_user(hub: Hub) -> None:
 
 @responses.activate
 def test_installation_token_is_identified_by_graphql_viewer() -> None:
-    api_url = "https://ghes.example.test/api/v3"
-    responses.get(f"{api_url}/user", status=403,
+    responses.get(f"{WIRE}/user", status=403,
                   json={"message": "Resource not accessible by integration"})  # fmt: skip
-    responses.post("https://ghes.example.test/api/graphql",
-                   json={"data": {"viewer": {"login": "devex-app[bot]"}}})  # fmt: skip
-    settings = GitHubSettings(Secret("t"), api_url, "https://ghes.example.test/api/graphql",
-                              "octo", "app", seconds_between_requests=0.0)  # fmt: skip
-    identity = token_identity(Api(GitHubClient(settings)))
+    responses.post(GRAPHQL, json={"data": {"viewer": {"login": "devex-app[bot]"}}})
+    identity = token_identity(Api(make_client(FakeClock())))
     assert identity == Identity("devex-app[bot]", True)
     bot = {"user": {"login": "devex-app[bot]", "type": "Bot"}}
     human = {"user": {"login": "devex-app", "type": "User"}}
     assert identity.wrote(bot) and not identity.wrote(human)
+
+
+@responses.activate
+def test_identity_falls_back_to_the_actions_bot() -> None:
+    responses.get(f"{WIRE}/user", status=403, json={"message": "Resource not accessible"})
+    responses.post(GRAPHQL, json={"data": None, "errors": [{"message": "viewer unavailable"}]})
+    assert token_identity(Api(make_client(FakeClock()))) == Identity("github-actions[bot]", True)
