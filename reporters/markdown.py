@@ -34,6 +34,7 @@ from devex_metrics.privacy.gate import RULE_MIN_GROUP
 from devex_metrics.privacy.report import PublishedMetric, PublishedReport
 from devex_metrics.reporters.history import HistoryEntry
 from devex_metrics.reporters.numbers import format_hours, format_minutes, short_decimal
+from devex_metrics.reporters.org_table import repository_table
 
 REPORT_PATH = "report.md"
 SUMMARY_PATH = "summary.md"
@@ -238,6 +239,7 @@ def render_report(
         "space_groups": SPACE_GROUPS,
         "metrics": _ordered(report),
         "docs_url": DOCS_URL,
+        "repositories": repository_table(report, format_number),
     }
     return Artifact.text(REPORT_PATH, _render("report.md.j2", context))
 

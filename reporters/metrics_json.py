@@ -349,9 +349,14 @@ def metrics_json_schema() -> dict[str, Any]:
 def load_metrics_json(text: str) -> MetricsDocument:
     """Read a `metrics.json`; `ValueError` says what is wrong and what to do.
 
-    The version is checked first, so a file from another major format gets a
-    message about versions rather than a list of field errors.
+    A file of another schema version gets a message about versions rather than a
+    list of field errors. The document is validated first and parsed a second time
+    only to explain a failure, since `merge` reads a thousand of them.
     """
+    try:
+        return MetricsDocument.model_validate_json(text)
+    except ValidationError as error:
+        failure = error
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -363,11 +368,8 @@ def load_metrics_json(text: str) -> MetricsDocument:
             f"schema_version {SCHEMA_VERSION} only: regenerate it with `devex-metrics "
             "report` from a matching devex-metrics version"
         )
-    try:
-        return MetricsDocument.model_validate_json(text)
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}"
-            for item in error.errors(include_url=False)[:5]
-        )
-        raise ValueError(f"metrics.json does not match schema version 1: {problems}") from error
+    problems = "; ".join(
+        f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}"
+        for item in failure.errors(include_url=False)[:5]
+    )
+    raise ValueError(f"metrics.json does not match schema version 1: {problems}") from failure

@@ -72,7 +72,7 @@ class ScaffoldFile:
     content: bytes
 
 
-def _workflow_environment() -> Environment:
+def workflow_environment() -> Environment:
     """Square-bracket delimiters keep GitHub's `${{ }}` literal in the template."""
     return Environment(
         loader=PackageLoader("devex_metrics.templates", "init"),
@@ -103,7 +103,7 @@ def render_workflow(action: str = DEFAULT_ACTION) -> str:
     """The workflow text for the action reference `action`."""
     action = check_action_ref(action)
     pinned = bool(_SHA_PINNED.search(action)) or action.startswith("./")
-    template = _workflow_environment().get_template("devex-metrics.yml.j2")
+    template = workflow_environment().get_template("devex-metrics.yml.j2")
     return template.render(
         action=action,
         action_waiver="" if pinned else _TAG_WAIVER,
@@ -234,6 +234,9 @@ def add_init_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
                         "badge URLs (default: parsed from the origin remote)")  # fmt: skip
     parser.add_argument("--action", metavar="REF", default=DEFAULT_ACTION, help="the action "
                         f"reference the workflow uses (default: {DEFAULT_ACTION})")  # fmt: skip
+    parser.add_argument("--org", action="store_true", help="scaffold the organisation workflow "
+                        "(report on every repository, merge, publish) into the repository that "
+                        "holds the organisation report")  # fmt: skip
 
 
 def _resolve_repository(root: Path, given: str | None) -> tuple[str | None, list[str]]:
@@ -255,7 +258,8 @@ def _resolve_repository(root: Path, given: str | None) -> tuple[str | None, list
 
 
 def _report(root: Path, written: Sequence[ScaffoldFile], overwritten: set[Path],
-            repository: str | None, notes: list[str]) -> str:  # fmt: skip
+            repository: str | None, notes: list[str],
+            workflow: str = "devex-metrics") -> str:  # fmt: skip
     lines = [f"devex-metrics init: wrote {len(written)} files into {root}:"]
     for item in written:
         suffix = " (overwritten)" if item.path in overwritten else ""
@@ -264,7 +268,7 @@ def _report(root: Path, written: Sequence[ScaffoldFile], overwritten: set[Path],
         "",
         "Next: commit and push these files. The first report lands on the "
         f"'{PublishConfig().branch}' branch after the weekly run, or now with",
-        "Actions → devex-metrics → Run workflow.",
+        f"Actions → {workflow} → Run workflow.",
         "",
         "Health badge for your README (the image from the report branch, or the "
         "shields.io form; raw URLs are public only for public repositories):",
@@ -277,7 +281,13 @@ def _report(root: Path, written: Sequence[ScaffoldFile], overwritten: set[Path],
 def run_init(args: argparse.Namespace) -> int:
     """Scaffold into `args.path`; raises `UsageError` (exit 2) on conflicts without
     `--force`, on a folder that is not a checkout's top level, or on a bad option."""
-    scaffold = scaffold_files(check_action_ref(args.action or DEFAULT_ACTION))
+    action = check_action_ref(args.action or DEFAULT_ACTION)
+    if getattr(args, "org", False):
+        from devex_metrics.merge.workflow import org_scaffold_files  # imports this module
+
+        scaffold = org_scaffold_files(action)
+    else:
+        scaffold = scaffold_files(action)
     root = git_toplevel(Path(args.path))
     repository, notes = _resolve_repository(root, args.repository)
     conflicts = find_conflicts(root, scaffold)
@@ -295,5 +305,9 @@ def run_init(args: argparse.Namespace) -> int:
             f"devex-metrics init --force {root}"
         )
     write_files(root, scaffold)
-    print(_report(root, scaffold, set(conflicts), repository, notes))
+    workflow = "devex-metrics-org" if getattr(args, "org", False) else "devex-metrics"
+    if workflow != "devex-metrics":
+        notes.append("note: set the secrets DEVEX_METRICS_READ_TOKEN and DEVEX_METRICS_ORG_SECRET "
+                     "first; the comments at the top of the workflow say how.")  # fmt: skip
+    print(_report(root, scaffold, set(conflicts), repository, notes, workflow))
     return 0

@@ -33,8 +33,9 @@ def _results() -> list[tuple[str, MetricResult]]:
 def test_combine_of_one_aggregate_is_the_metric(case: str, result: MetricResult) -> None:
     assert result.aggregate is not None, f"{result.id} has no aggregate"
     window = WINDOW if "-202601-" in case else WINDOW.previous()
-    again = combine(result.spec, result.aggregate, window, people=result.people,
-                    breakdowns=result.breakdowns)  # fmt: skip
+    again = combine(
+        result.spec, result.aggregate, window, people=result.people, breakdowns=result.breakdowns
+    )
     assert again.status is result.status
     assert again.samples == result.samples
     if result.status is Status.OK:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from devex_metrics.metrics.aggregate import Aggregate
 from devex_metrics.metrics.result import Cell
 from devex_metrics.metrics.sketch import Sketch
-from devex_metrics.privacy.aggregates import AggregateData, CellData, sketch_bins
+from devex_metrics.privacy.aggregates import AggregateData, CellData, add_bins
 
 
 @dataclass
@@ -32,16 +32,17 @@ class PeopleUnion:
     largest: int = 0
     seen: bool = False
 
-    def add(self, pseudonyms: tuple[str, ...] | None, count: int | None) -> None:
+    def add(self, stored: str | None, count: int | None) -> None:
+        """Add one part's people: its stored pseudonyms (or None) and its count."""
         if count is None:
             return
         self.seen = True
         self.largest = max(self.largest, count)
-        if pseudonyms is None or not self.known:
+        if stored is None or not self.known:
             self.known = False
             self.pseudonyms.clear()
         else:
-            self.pseudonyms.update(pseudonyms)
+            self.pseudonyms.update(stored.split())
 
     def exact(self) -> frozenset[str] | None:
         return frozenset(self.pseudonyms) if self.seen and self.known else None
@@ -55,16 +56,19 @@ class PeopleUnion:
 
 @dataclass
 class CellSum:
-    value: float = 0.0
+    """One breakdown cell summed over repositories (`math.fsum`: order-free)."""
+
+    values: list[float] = field(default_factory=list)
     people: PeopleUnion = field(default_factory=PeopleUnion)
 
     def add(self, cell: CellData) -> None:
-        self.value += cell.value
+        self.values.append(cell.value)
         self.people.add(cell.people, cell.people_count)
 
     def cell(self) -> Cell:
         exact = self.people.exact()
-        return Cell(self.value, exact or frozenset(), people_bound=self.people.bound())
+        value = math.fsum(self.values)
+        return Cell(value, exact or frozenset(), people_bound=self.people.bound())
 
 
 @dataclass
@@ -73,8 +77,8 @@ class MetricSum:
 
     counts: Counter[str] = field(default_factory=Counter)
     sums: dict[str, list[float]] = field(default_factory=dict)
-    positive: Counter[int] = field(default_factory=Counter)
-    negative: Counter[int] = field(default_factory=Counter)
+    positive: dict[int, int] = field(default_factory=dict)
+    negative: dict[int, int] = field(default_factory=dict)
     zeros: int = 0
     has_sketch: bool = False
     tags: set[str] = field(default_factory=set)
@@ -91,11 +95,10 @@ class MetricSum:
         for name, value in (data.sums or {}).items():
             self.sums.setdefault(name, []).append(value)
         if data.sketch is not None:
-            sketch = sketch_bins(data.sketch)
             self.has_sketch = True
-            self.positive.update(dict(sketch.positive))
-            self.negative.update(dict(sketch.negative))
-            self.zeros += sketch.zeros
+            add_bins(data.sketch.positive, self.positive)
+            add_bins(data.sketch.negative, self.negative)
+            self.zeros += data.sketch.zeros
         self.tags.update(data.tags or ())
         self.people.add(data.people, data.people_count)
         self._add_cells(data)

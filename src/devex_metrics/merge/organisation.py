@@ -133,8 +133,10 @@ class OrgMerge:
     ) -> None:
         data = None
         if stored is not None:
+            sealed = stored.sealed is not None and self.keys is not None
+            where = aggregate_context(name, metric_id, window) if sealed else b""
             try:
-                data = open_aggregate(stored, self.keys, aggregate_context(name, metric_id, window))
+                data = open_aggregate(stored, self.keys, where)
             except SealError:
                 raise UsageError(
                     f"{path}: the sealed aggregate of {metric_id} does not open "
@@ -183,8 +185,8 @@ def _result(
     note = ""
     if total.missing:
         note = (
-            f"{total.missing} of {total.measured} repositories left out: their number is "
-            "suppressed there and no org secret was given to open it"
+            f"{total.missing} of {total.measured} repositories left out: their numbers are "
+            "suppressed there (or sealed) and no org secret was given to open them"
         )
     breakdowns = total.breakdowns()
     if rows:

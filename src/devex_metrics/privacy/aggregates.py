@@ -6,14 +6,18 @@ inside a sealed blob (whose plaintext is the same JSON), so the writer here and
 the reader in `merge` cannot drift apart.
 
 The rule, per metric (the gate applies it after gating the metric):
-- published ok, no hidden breakdown cell, and no people set below k: the
-  aggregate is written in clear (with the people as pseudonyms when an org secret
-  is configured, or when they already are pseudonyms in an organisation merge);
+- published ok, no hidden breakdown cell, no people set below k, and no cell
+  whose people would be written as pseudonyms: the aggregate is written in clear
+  (with the people as pseudonyms when an org secret is configured, or when they
+  already are pseudonyms in an organisation merge);
 - otherwise, with an org secret: written only sealed, with everything;
 - otherwise, if the metric is published ok: the clear projection that reveals
   nothing the report does not already show (no pseudonyms below k, no cells when
-  one is hidden); if it is not ok: omitted.
-No aggregate holds an identity: people are pseudonyms or a count.
+  one is hidden, no cell pseudonyms); if it is not ok: omitted.
+No aggregate holds an identity: people are pseudonyms or a count. A clear
+pseudonym set says that someone (unnamed) is among the metric's k or more people;
+which breakdown cell a pseudonym is in (e.g. which friction category someone
+reported) is sealed, since it is a fact about one person.
 """
 
 from __future__ import annotations
@@ -39,6 +43,13 @@ class _Wire(BaseModel):
 
 
 _BINS = r"^(-?[0-9]+:[1-9][0-9]*( -?[0-9]+:[1-9][0-9]*)*)?$"
+_PSEUDONYMS = r"^([0-9a-f]{32}( [0-9a-f]{32})*)?$"
+Pseudonymous = Annotated[
+    str,
+    Field(pattern=_PSEUDONYMS, description="sorted pseudonyms (hex HMAC) separated by spaces"),
+]
+"""A people set as pseudonyms, space-separated (compact: an organisation's set holds
+thousands, and one line per pseudonym would dominate the file)."""
 
 
 class SketchData(_Wire):
@@ -60,12 +71,21 @@ def _bins_pairs(text: str) -> list[tuple[int, int]]:
     return [(int(key), int(count)) for key, count in pairs]
 
 
+def add_bins(text: str, into: dict[int, int]) -> None:
+    """Add stored bins to running counts (the merge's hot path: no sketch is built)."""
+    get = into.get
+    for item in text.split():
+        key, _, count = item.partition(":")
+        number = int(key)
+        into[number] = get(number, 0) + int(count)
+
+
 class CellData(_Wire):
     """One breakdown cell's parts: its value and the people behind it."""
 
     value: float
     people_count: int = Field(ge=0)
-    people: tuple[str, ...] | _Omitted = None
+    people: Pseudonymous | _Omitted = None
 
 
 class AggregateData(_Wire):
@@ -83,7 +103,7 @@ class AggregateData(_Wire):
     scope: str | _Omitted = None
     people_count: Annotated[int, Field(ge=0)] | _Omitted = None
     people_bound: bool | _Omitted = None
-    people: tuple[str, ...] | _Omitted = None
+    people: Pseudonymous | _Omitted = None
     cells: Mapping[str, Mapping[str, CellData]] | _Omitted = None
     cells_withheld: bool | _Omitted = Field(
         None, description="true when breakdown cells were left out because one is suppressed"
@@ -125,13 +145,14 @@ class Pseudonyms:
     def available(self) -> bool:
         return self._ready or self._keys is not None
 
-    def of(self, people: frozenset[str]) -> tuple[str, ...] | None:
+    def of(self, people: frozenset[str]) -> str | None:
+        """The set's pseudonyms, sorted and space-separated (the wire form)."""
         if self._ready:
-            return tuple(sorted(people))
+            return " ".join(sorted(people))
         if self._keys is None:
             return None
         cache, pseudonym = self._cache, self._keys.pseudonym
-        return tuple(sorted({cache.get(p) or cache.setdefault(p, pseudonym(p)) for p in people}))
+        return " ".join(sorted({cache.get(p) or cache.setdefault(p, pseudonym(p)) for p in people}))
 
 
 def _sketch_data(sketch: Sketch | None) -> SketchData | None:
@@ -145,15 +166,17 @@ def _sketch_data(sketch: Sketch | None) -> SketchData | None:
 
 
 def _cells(
-    breakdowns: Mapping[str, Breakdown], names: Pseudonyms
+    breakdowns: Mapping[str, Breakdown], names: Pseudonyms, *, with_people: bool
 ) -> dict[str, dict[str, CellData]]:
-    """Cells of every breakdown but the per-repository one (a merge rebuilds that)."""
+    """Cells of every breakdown but the per-repository one (a merge rebuilds that).
+    A cell's pseudonyms say which category each person is in, so they are written
+    only into sealed aggregates (`with_people`)."""
     return {
         dimension: {
             name: CellData(
                 value=cell.value,
                 people_count=cell.people_count,
-                people=names.of(cell.people) if cell.people_bound is None else None,
+                people=names.of(cell.people) if with_people and cell.people_bound is None else None,
             )
             for name, cell in sorted(cells.items())
         }
@@ -177,7 +200,7 @@ def aggregate_data(
     count = len(result.people) if result.people is not None else result.people_bound
     keep_people = result.people is not None and (full or len(result.people) >= k)
     people = names.of(result.people) if keep_people and result.people is not None else None
-    cells = _cells(result.breakdowns, names) if with_cells else {}
+    cells = _cells(result.breakdowns, names, with_people=full) if with_cells else {}
     return AggregateData(
         counts=dict(sorted(parts.counts.items())) or None,
         sums=dict(sorted(parts.sums.items())) or None,
@@ -242,7 +265,8 @@ def publish_aggregate(
     if result.aggregate is None:
         return None
     small_set = result.people is not None and len(result.people) < k and names.available
-    if ok and not hidden_cells and not small_set:
+    cell_people = names.available and _has_cells(result)
+    if ok and not hidden_cells and not small_set and not cell_people:
         return MetricAggregate(clear=aggregate_data(result, names, k=k, full=True))
     if keys is not None:
         full = aggregate_data(result, names, k=k, full=True)

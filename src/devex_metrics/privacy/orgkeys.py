@@ -8,9 +8,12 @@ repository can read its `metrics.json`. What they must not learn:
    are written only as pseudonyms, `HMAC-SHA256(k_people, canonical identity)`
    truncated to 16 bytes (hex). Without the org secret a pseudonym cannot be
    tested against a guessed email (HMAC, not a plain hash), and no pseudonym is
-   written at all unless an org secret is configured. Readers of several
-   repositories can still see that one pseudonym appears in both (that is what
-   makes the org-wide distinct count possible): the cost of de-duplication.
+   written at all unless an org secret is configured. What a clear pseudonym set
+   does show: that someone (unnamed) is among a published metric's k or more
+   people, the same someone across metrics, windows and repositories (that is
+   what makes the org-wide distinct count possible: the cost of de-duplication).
+   It never shows a per-person number, and which breakdown cell a pseudonym is in
+   (a fact about one person) is only ever sealed.
 2. *a suppressed number*: the aggregate of a metric the gate suppressed (or one
    whose parts would carry person-derived data below k, e.g. a people set of
    fewer than k pseudonyms or a suppressed breakdown cell) is written only

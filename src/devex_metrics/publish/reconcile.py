@@ -10,10 +10,11 @@
   the bytes committed. Nothing else in the manifest changes.
 - **A re-run is not a change.** Two runs over the same data differ only in their
   run time (`generated_at`, which `metrics.json`, `history.jsonl`, `manifest.json`
-  and the SBOM carry). `same_report` compares this run with the branch after
-  writing the branch's run time into this run's files: when every file then has
-  the branch's bytes, nothing a reader can see has changed and publish commits
-  nothing. Any other difference, however small, is a change.
+  and the SBOM carry, and the minute `report.md` prints). `restamp` writes the
+  branch's run time into this run's files; when every file then has the branch's
+  bytes, nothing but the clock has changed and publish commits nothing. Any other
+  difference, however small, is a change; a run-time form this module does not
+  know only costs a redundant commit.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def merge_history(ours: bytes, theirs: bytes) -> bytes:
     entries: list[HistoryEntry] = [*parse_history(theirs.decode()), *parse_history(ours.decode())]
     if not entries:
         return ours
-    newest = max(entries, key=lambda entry: entry.generated_at)
+    newest = max(reversed(entries), key=lambda entry: entry.generated_at)  # ties: this run
     merged = merge_entries(entries, newest)
     return "".join(f"{history_line(entry)}\n" for entry in merged).encode()
 
@@ -89,9 +90,11 @@ def generated_at(metrics_json: bytes | None) -> datetime | None:
 
 
 def _forms(moment: datetime) -> list[str]:
-    """The texts a run time appears as: ISO 8601 with `+00:00` and with `Z`."""
-    iso = moment.astimezone(UTC).isoformat()
-    return [iso, iso.replace("+00:00", "Z")]
+    """The texts a run time appears as: ISO 8601 with `+00:00` and with `Z` (JSON files),
+    and the minute `report.md` prints ("generated 2026-01-05 06:17 UTC")."""
+    utc = moment.astimezone(UTC)
+    iso = utc.isoformat()
+    return [iso, iso.replace("+00:00", "Z"), f"{utc:%Y-%m-%d %H:%M} UTC"]
 
 
 def restamp(files: Mapping[str, bytes], new: datetime, old: datetime) -> dict[str, bytes]:
