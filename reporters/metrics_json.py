@@ -155,7 +155,10 @@ class Metric(_Document):
     status: Status
     unit: str
     title: str
-    samples: int = Field(ge=0)
+    samples: Annotated[int, Field(ge=0)] | None = Field(
+        description="size of the sample behind the number; null only for a suppressed "
+        "count, whose sample size would be its value",
+    )
     people: Annotated[int, Field(ge=0)] | None = Field(
         description="distinct people behind the number; null for system metrics "
         "(machines, not people) and where no people set applies",
@@ -187,8 +190,10 @@ class Metric(_Document):
 
     @model_serializer(mode="wrap")
     def _keep_people(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        """`exclude_none` drops nulls; `people` is the one null that carries meaning."""
+        """`exclude_none` drops nulls; `samples` and `people` are the nulls that carry
+        meaning, so they are always written."""
         data: dict[str, Any] = handler(self)
+        data.setdefault("samples", self.samples)
         data.setdefault("people", self.people)
         return data
 

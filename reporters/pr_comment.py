@@ -145,7 +145,7 @@ def _environment() -> Environment:
 
 
 def _context(
-    document: MetricsDocument, facts: PullFacts | None, links: tuple[Link, ...]
+    document: MetricsDocument, facts: PullFacts | None, links: tuple[Link, ...], repository: str
 ) -> dict[str, Any]:
     views = _views(document)
     headline = [m for group in HEADLINE_GROUPS for m in views if m.spec.group == group]
@@ -153,6 +153,7 @@ def _context(
     return {
         "marker": MARKER,
         "document": document,
+        "repository": repository,
         "headline": headline,
         "others": [m for m in views if m.spec.group not in HEADLINE_GROUPS],
         "suppressed": suppressed,
@@ -170,10 +171,17 @@ def render_pr_comment(
     facts: PullFacts | None,
     *,
     links: tuple[Link, ...] = (),
+    repository: str | None = None,
     limit: int = MAX_CHARS,
 ) -> str:
-    """The comment body; `links` (full report, run) end it and the truncation notice."""
-    text = _environment().get_template(TEMPLATE).render(_context(document, facts, links))
+    """The comment body; `links` (full report, run) end it and the truncation notice.
+
+    `repository` names the repository in the heading (default: the document's); the
+    caller passes the one it comments on, so a document from a downloaded artifact
+    cannot put its own text into the heading.
+    """
+    context = _context(document, facts, links, repository or document.repository.name)
+    text = _environment().get_template(TEMPLATE).render(context)
     return truncate_comment(text, links[0] if links else None, limit=limit)
 
 

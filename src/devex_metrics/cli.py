@@ -20,6 +20,7 @@ from devex_metrics.config import config_json_schema, load_config
 from devex_metrics.derive.people import opt_out_hash
 from devex_metrics.errors import DevexError, UsageError
 from devex_metrics.logs import report_error, setup_logging
+from devex_metrics.merge.command import add_merge_parser, run_merge
 from devex_metrics.scaffold import add_init_parser, run_init
 
 _REPORT_EXAMPLE = """example:
@@ -77,6 +78,12 @@ def _add_report(sub: argparse._SubParsersAction[_Parser]) -> None:
                    help="incremental cache folder (default: .devex-metrics-cache)")  # fmt: skip
     p.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     p.add_argument(
+        "--org-secret-env",
+        metavar="NAME",
+        help="environment variable holding the org secret (keyed pseudonyms and sealed "
+        "aggregates for devex-metrics merge; overrides privacy.org_secret_env)",
+    )
+    p.add_argument(
         "--unshallow",
         action="store_true",
         help="deepen a shallow clone (git fetch --unshallow) instead of failing",
@@ -103,6 +110,7 @@ def _build_parser() -> _Parser:
                              "octocat")  # fmt: skip
     hashing.add_argument("login_or_email")
     add_init_parser(sub)
+    add_merge_parser(sub)
     return parser
 
 
@@ -113,6 +121,7 @@ def _command_report(args: argparse.Namespace) -> int:
     config, _ = load_config(args.config, repo)
     config = config.with_overrides(**{
         "window_days": args.window_days, "privacy.min_group_size": args.min_group_size,
+        "privacy.org_secret_env": args.org_secret_env,
     })  # fmt: skip
     report = run_report(ReportOptions(
         repo=repo, config=config, out=args.out, now=datetime.now(UTC), since=args.since,
@@ -156,6 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _command_schema(args)
         if args.command == "init":
             return run_init(args)
+        if args.command == "merge":
+            return run_merge(args)
         print(opt_out_hash(args.login_or_email))
         return 0
     except DevexError as exc:

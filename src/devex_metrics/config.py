@@ -40,6 +40,12 @@ class PrivacyConfig(_Section):
         description="a file in the repository, same format, one entry per line",
     )
     retention_days: int = Field(90, ge=1, description="raw caches older than this are deleted")
+    org_secret_env: str | None = Field(
+        None,
+        description="name of an environment variable holding the org secret: people "
+        "become keyed pseudonyms and suppressed aggregates are sealed, so devex-metrics "
+        "merge can count people once",
+    )
     cache_secret_env: str | None = Field(
         None,
         description="name of an environment variable "

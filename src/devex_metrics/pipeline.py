@@ -24,6 +24,7 @@ from devex_metrics.logs import notice, stage
 from devex_metrics.metrics import compute_metrics
 from devex_metrics.model import Dataset, Window
 from devex_metrics.privacy.gate import apply_gate
+from devex_metrics.privacy.orgkeys import OrgKeys, org_keys_from_env
 from devex_metrics.privacy.report import PublishedReport
 from devex_metrics.publish.outdir import read_previous_history, write_output
 from devex_metrics.reporters import SbomInputs, render_all
@@ -59,7 +60,8 @@ def report_window(config: Config, now: datetime, since: datetime | None,
 
 
 def build_report(dataset: Dataset, config: Config, opt_out: tuple[str, ...],
-                 window: Window, now: datetime) -> PublishedReport:  # fmt: skip
+                 window: Window, now: datetime,
+                 org_keys: OrgKeys | None = None) -> PublishedReport:  # fmt: skip
     """The pure middle of the pipeline: dataset in, gated report out."""
     with stage("derive"):
         facts = derive_facts(dataset, config, OptOut(opt_out))
@@ -79,6 +81,7 @@ def build_report(dataset: Dataset, config: Config, opt_out: tuple[str, ...],
             sources=dataset.sources,
             commit_range=(_first_commit_in(dataset, window), tip),
             partial=dataset.partial,
+            org_keys=org_keys,
         )  # fmt: skip
 
 
@@ -106,6 +109,11 @@ def _github_settings(options: ReportOptions) -> GitHubSettings | None:
 def run_report(options: ReportOptions) -> PublishedReport:
     config = options.config
     window = report_window(config, options.now, options.since, options.until)
+    org_keys = org_keys_from_env(config.privacy.org_secret_env, options.env)
+    if config.privacy.org_secret_env and org_keys is None:
+        notice(f"{config.privacy.org_secret_env} is empty: this report carries no keyed "
+               "pseudonyms or sealed aggregates, so an organisation merge counts its "
+               "people as a bound")  # fmt: skip
     log.info("window: %s → %s (%g days)", window.start.date(), window.end.date(), window.days)
     github = _github_settings(options)
     with stage("collect"):
@@ -116,7 +124,7 @@ def run_report(options: ReportOptions) -> PublishedReport:
             until=window.end, github=github, cache_dir=options.cache_dir, now=options.now,
         ))  # fmt: skip
         opt_out = read_opt_out(options.repo, config)
-    report = build_report(dataset, config, opt_out, window, options.now)
+    report = build_report(dataset, config, opt_out, window, options.now, org_keys)
     with stage("render"):
         sbom = (SbomInputs(dataset.dependencies, dataset.spdx_sbom)
                 if dataset.dependencies is not None else None)  # fmt: skip

@@ -151,9 +151,9 @@ class CompositeRunner:
             files = {kind: runner_temp / f"{kind}-{index}" for kind in ("output", "summary")}
             for path in files.values():
                 path.write_text("", encoding="utf-8")
+            mapping = {k: evaluate(v, context) for k, v in step.get("env", {}).items()}
             step_env = {**env, "GITHUB_OUTPUT": str(files["output"]),
-                        "GITHUB_STEP_SUMMARY": str(files["summary"]),
-                        **{k: evaluate(v, context) for k, v in step.get("env", {}).items()}}  # fmt: skip
+                        "GITHUB_STEP_SUMMARY": str(files["summary"]), **mapping}  # fmt: skip
             script = runner_temp / f"step-{index}.sh"
             script.write_text(step["run"], encoding="utf-8")
             proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],

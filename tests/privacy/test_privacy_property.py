@@ -89,6 +89,8 @@ def _assert_small_groups_absent(files: dict[str, str], k: int) -> None:
             continue
         assert entry["status"] in ("suppressed", "insufficient_data")
         assert "value" not in entry and "p50" not in entry and "tier" not in entry
+        if entry["status"] == "suppressed" and spec.unit == "count":
+            assert entry["samples"] is None  # a count's sample size is its value
         assert all(metric_id not in line["values"] for line in history)
         assert f"\n{metric_name(spec)} " not in files.get("metrics.prom", "")
         assert f"\n{metric_name(spec)}{{" not in files.get("metrics.prom", "")

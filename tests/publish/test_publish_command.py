@@ -7,8 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import BRANCH, Hub, Reports, publish
-from test_publish_outputs import read_outputs
+from publish_helpers import BRANCH, Hub, Reports, publish, read_outputs
 
 from devex_metrics.publish.folder import machine_number
 from devex_metrics.reporters.metrics_json import load_metrics_json

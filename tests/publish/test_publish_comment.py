@@ -10,15 +10,6 @@ from pathlib import Path
 
 import pytest
 import responses
-from conftest import (
-    ACTIONS_TOKEN,
-    FORK_TOKEN,
-    REPOSITORY,
-    STRANGER_TOKEN,
-    USER_TOKEN,
-    Hub,
-    publish,
-)
 from fakegithub.fixtures import FakeClock
 from fakegithub.gitdata import (
     ACTIONS_BOT,
@@ -30,6 +21,15 @@ from fakegithub.gitdata import (
     user_payload,
 )
 from fakegithub.unit import GRAPHQL, WIRE, make_client
+from publish_helpers import (
+    ACTIONS_TOKEN,
+    FORK_TOKEN,
+    REPOSITORY,
+    STRANGER_TOKEN,
+    USER_TOKEN,
+    Hub,
+    publish,
+)
 
 from devex_metrics.publish.api import Api
 from devex_metrics.publish.comment import Identity, token_identity

@@ -10,7 +10,7 @@ import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from conftest import BRANCH, Hub, Reports
+from publish_helpers import BRANCH, Hub, Reports
 
 from devex_metrics.publish.files import Destination, read_out_dir
 from devex_metrics.publish.gitdata import CommitOutcome, GitDataPublisher, Head

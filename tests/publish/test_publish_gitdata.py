@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ACTIONS_TOKEN, BRANCH, USER_TOKEN, Hub, Reports, publish
+from publish_helpers import ACTIONS_TOKEN, BRANCH, USER_TOKEN, Hub, Reports, publish
 
 from devex_metrics.errors import RunError, UsageError
 from devex_metrics.publish.files import Destination, blob_sha

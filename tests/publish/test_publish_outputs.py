@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
+from publish_helpers import read_outputs
 
 from devex_metrics.publish.outputs import (
     annotate,
@@ -15,32 +16,6 @@ from devex_metrics.publish.outputs import (
     output_block,
     write_outputs,
 )
-
-
-def read_outputs(text: str) -> dict[str, str]:
-    """GITHUB_OUTPUT as the Actions runner parses it (`name=value` and heredoc blocks;
-    like .NET's ReadLine, a bare carriage return also ends a line)."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    outputs: dict[str, str] = {}
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        index += 1
-        if not line:
-            continue
-        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
-            name, delimiter = line.split("<<", 1)
-            value: list[str] = []
-            while lines[index] != delimiter:
-                value.append(lines[index])
-                index += 1
-            index += 1
-            outputs[name] = "\n".join(value)
-        else:
-            name, _, value_text = line.partition("=")
-            outputs[name] = value_text
-    return outputs
-
 
 HOSTILE = [
     ("plain", "42"),

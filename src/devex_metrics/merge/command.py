@@ -74,7 +74,7 @@ def add_merge_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
         help="merge many repositories' metrics.json into one organisation report",
         description="Combine metrics.json files (or folders holding them, searched "
         "recursively) of one report window into an organisation report with every "
-        "output in --out. Counts and ratios merge exactly, percentiles within 1 %%; the "
+        "output in --out. Counts and ratios merge exactly, percentiles within 1 %; the "
         "privacy gate applies again at organisation level.",
         epilog=_EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -4,7 +4,8 @@
 Rules, applied per metric:
 - a person-derived metric (`People.SET`) whose people set has fewer than k members
   is `suppressed`: value, percentiles, tier and details are dropped; the sample
-  size and the people *count* stay, so readers see why;
+  size and the people *count* stay, so readers see why — except a count's sample
+  size, which equals its value and is withheld too;
 - people sets never leave this module: the report carries counts only, and the
   aggregates `merge` needs carry pseudonyms or sealed blobs, written by the rule of
   `privacy.aggregates` (threat model: `privacy.orgkeys`);
@@ -43,6 +44,7 @@ from devex_metrics.privacy.report import (
 log = logging.getLogger(__name__)
 
 RULE_MIN_GROUP = "min_group_size"
+COUNT_UNIT = "count"
 HEALTH_ID = "health.score"
 
 
@@ -59,11 +61,14 @@ def _gate_one(result: MetricResult, k: int) -> tuple[PublishedMetric, Counter[st
     people, bound = _people(result)
     below_k = result.spec.people is People.SET and (people or 0) < k
     if result.status is Status.OK and below_k:
+        # A count's sample size *is* its value (commits counted = commits), so it
+        # is withheld with the value; other metrics keep showing theirs.
+        samples = None if result.spec.unit == COUNT_UNIT else result.samples
         return (
             PublishedMetric(
                 result.spec,
                 Status.SUPPRESSED,
-                result.samples,
+                samples,
                 people,
                 note=f"fewer than {k} people behind this number",
                 people_bound=bound,

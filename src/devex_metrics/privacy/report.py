@@ -35,13 +35,14 @@ class PublishedValue:
 @dataclass(frozen=True)
 class PublishedMetric:
     """A gated metric. `value`, `p50`, `p90`, `tier` and `details` are present only
-    when `status` is ok; `samples` and `people` (a count) are always shown.
+    when `status` is ok; `samples` and `people` (a count) are shown, except the
+    sample size of a suppressed count, which equals its value and is None.
     `people_bound` marks `people` as a lower bound (an organisation merged without
     an org salt); `aggregate` is what `metrics.json` carries for `merge`."""
 
     spec: MetricSpec
     status: Status
-    samples: int
+    samples: int | None
     people: int | None
     value: float | None = None
     p50: float | None = None

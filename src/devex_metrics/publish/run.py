@@ -123,7 +123,9 @@ class PublishRun:
         pull = self._pull(plan, number)
         reviews = self.api.get_pages(self.api.repo_path(f"pulls/{number}/reviews"))
         facts = pull_facts(pull, first_review_at(pull, reviews, self._people()), self.now)
-        body = render_pr_comment(folder.document, facts, links=self._links(commit))
+        body = render_pr_comment(
+            folder.document, facts, links=self._links(commit), repository=self.api.repository
+        )
         try:
             outcome = upsert_comment(self.api, number, body)
         except ReadOnlyTokenError:
