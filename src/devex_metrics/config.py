@@ -93,6 +93,19 @@ class CiConfig(_Section):
     workflows: tuple[str, ...] = ()
 
 
+class TeamsConfig(_Section):
+    """Team breakdowns inside one repository (each cell gated like any metric)."""
+
+    source: Literal["none", "config", "codeowners"] = Field(
+        "none",
+        description="none: no team breakdowns; config: teams from `members`; codeowners: "
+        "teams (`@org/team` owners) of the paths a commit touches, from CODEOWNERS",
+    )
+    members: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict, description="team name → logins or emails, for source: config"
+    )
+
+
 class PublishConfig(_Section):
     branch: str = "devex-metrics"
     path: str = ""
@@ -112,6 +125,7 @@ class Config(_Section):
     failures: FailuresConfig = FailuresConfig()
     surveys: SurveysConfig = SurveysConfig()
     ci: CiConfig = CiConfig()
+    teams: TeamsConfig = TeamsConfig()
     outputs: tuple[Literal[OUTPUT_KINDS], ...] = OUTPUT_KINDS  # type: ignore[valid-type]
     publish: PublishConfig = PublishConfig()
 

@@ -112,6 +112,7 @@ class ConversationRoutes:
     pulls: dict[int, dict[str, Any]]
 
     clock: Callable[[], float]
+    host: str  # of the last request (`Link` URLs point back at it, like GitHub's)
 
     def _issues_and_pulls(
         self, method: str, route: list[str], query: dict[str, str], payload: Any, account: Account
@@ -170,7 +171,7 @@ class ConversationRoutes:
         page = int(query.get("page", "1"))
         chunk = mine[(page - 1) * per_page : page * per_page]
         last = max(1, -(-len(mine) // per_page))
-        base = f"http://127.0.0.1/repos/{self.full_name}/issues/{number}/comments"
+        base = f"http://{self.host}/repos/{self.full_name}/issues/{number}/comments"
         headers = {"link": link_header(base, query, page, last)} if last > 1 else {}
         return Response(200, [self._comment_payload(c) for c in chunk], headers)
 

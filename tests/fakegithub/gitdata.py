@@ -129,6 +129,7 @@ class GitDataApi(ConversationRoutes):
     invalid_requests: list[str] = field(default_factory=list)
     custom_identity_commits: int = 0
     ref_updates: list[tuple[str, str, int]] = field(default_factory=list)  # (ref, sha, status)
+    host: str = "127.0.0.1"
 
     def __post_init__(self) -> None:
         if not (self.bare / "HEAD").exists():
@@ -153,6 +154,7 @@ class GitDataApi(ConversationRoutes):
             return None
         route = parts[3:]
         payload = json.loads(body) if body else {}
+        self.host = headers.get("host", "127.0.0.1")
         with self._lock:
             return self._route(method, route, query, payload, account)
 

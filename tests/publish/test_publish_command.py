@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from publish_helpers import BRANCH, Hub, Reports, publish, read_outputs
+from publish_helpers import BRANCH, FORK_TOKEN, Hub, Reports, publish, read_outputs
 
 from devex_metrics.publish.folder import machine_number
 from devex_metrics.reporters.metrics_json import load_metrics_json
@@ -156,3 +156,20 @@ def test_restore_history_refuses_a_folder_that_is_no_report(
     (checkout / "setup.py").write_text("", encoding="utf-8")
     assert publish(["--out", str(checkout), "--restore-history"], hub.env()) == 2
     assert not (checkout / "history.jsonl").exists()
+
+
+def test_read_only_token_cannot_commit_and_says_why(
+    hub: Hub, out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert publish(["--out", str(out), "--commit", "always"], hub.env(FORK_TOKEN)) == 1
+    assert "needs `contents: write`" in capsys.readouterr().err
+    assert hub.commits() == []
+
+
+def test_malformed_event_payload_is_a_usage_error(hub: Hub, out: Path, tmp_path: Path) -> None:
+    event = tmp_path / "event.json"
+    event.write_text('{"pull_request": {"title": "no number"}}', encoding="utf-8")
+    env = hub.env(GITHUB_EVENT_NAME="pull_request", GITHUB_EVENT_PATH=str(event))
+    assert publish(["--out", str(out)], env) == 2
+    event.write_text("{not json", encoding="utf-8")
+    assert publish(["--out", str(out)], env) == 2

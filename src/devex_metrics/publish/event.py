@@ -115,7 +115,13 @@ def read_event(env: Mapping[str, str]) -> Event:
         return Event(name)
     pull = payload.get("pull_request")
     if name in PULL_EVENTS and isinstance(pull, dict):
-        return Event(name, pull_from_payload(pull))
+        try:
+            return Event(name, pull_from_payload(pull))
+        except ValueError as exc:
+            raise UsageError(
+                f"GITHUB_EVENT_PATH {path}: not a {name} payload ({exc}). "
+                "Point it at the event file GitHub Actions wrote."
+            ) from None
     run = payload.get("workflow_run")
     if name == "workflow_run" and isinstance(run, dict):
         head_sha = run.get("head_sha")

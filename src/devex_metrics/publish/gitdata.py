@@ -148,6 +148,14 @@ class GitDataPublisher:
             head = self.read_head()
             try:
                 return self._attempt(files, head, message, attempt)
+            except GitHubStatusError as error:
+                if error.status not in (403, 404):
+                    raise
+                raise RunError(
+                    f"cannot write to branch {self.destination.branch}: {error}. The token "
+                    "needs `contents: write` (job permissions); a pull request from a fork "
+                    "never gets it, so commit only on schedule or workflow_dispatch runs."
+                ) from None
             except ConflictError as conflict:
                 if attempt > self.max_retries:
                     raise RunError(
