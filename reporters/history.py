@@ -120,12 +120,18 @@ def merge_entries(existing: Sequence[HistoryEntry], entry: HistoryEntry) -> list
     return [by_end[end] for end in sorted(by_end)]
 
 
-def _line(entry: HistoryEntry) -> str:
-    document: Mapping[str, object] = entry.model_dump(mode="json")
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def dump_history(entries: Sequence[HistoryEntry]) -> str:
+    """The `history.jsonl` text of `entries`: one compact, key-sorted object a line
+    (the one format, shared by the reporter and by publish's history merge)."""
+    lines = (
+        json.dumps(entry.model_dump(mode="json"), sort_keys=True, separators=(",", ":"),
+                   ensure_ascii=False)
+        for entry in entries
+    )  # fmt: skip
+    return "".join(f"{line}\n" for line in lines)
 
 
 def render_history(existing: Sequence[HistoryEntry], report: PublishedReport) -> Artifact:
     """`history.jsonl` after adding (or replacing) this report's window."""
     entries = merge_entries(existing, entry_from_report(report))
-    return Artifact.text(HISTORY_PATH, "".join(f"{_line(entry)}\n" for entry in entries))
+    return Artifact.text(HISTORY_PATH, dump_history(entries))

@@ -21,6 +21,7 @@ from devex_metrics.derive.people import opt_out_hash
 from devex_metrics.errors import DevexError, UsageError
 from devex_metrics.logs import report_error, setup_logging
 from devex_metrics.merge.command import add_merge_parser, run_merge
+from devex_metrics.publish.command import add_publish_parser, run_publish
 from devex_metrics.scaffold import add_init_parser, run_init
 
 _REPORT_EXAMPLE = """example:
@@ -74,6 +75,8 @@ def _add_report(sub: argparse._SubParsersAction[_Parser]) -> None:
                    help="output folder (default: devex-report)")  # fmt: skip
     p.add_argument("--coverage", type=Path, help="Cobertura XML, coverage.py JSON or lcov file")
     p.add_argument("--offline", action="store_true", help="git only: no GitHub data")
+    p.add_argument("--no-sbom", action="store_true",
+                   help="do not write the SBOM (overrides `outputs`)")  # fmt: skip
     p.add_argument("--cache-dir", type=Path, default=Path(".devex-metrics-cache"),
                    help="incremental cache folder (default: .devex-metrics-cache)")  # fmt: skip
     p.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
@@ -111,6 +114,7 @@ def _build_parser() -> _Parser:
     hashing.add_argument("login_or_email")
     add_init_parser(sub)
     add_merge_parser(sub)
+    add_publish_parser(sub)
     return parser
 
 
@@ -123,6 +127,8 @@ def _command_report(args: argparse.Namespace) -> int:
         "window_days": args.window_days, "privacy.min_group_size": args.min_group_size,
         "privacy.org_secret_env": args.org_secret_env,
     })  # fmt: skip
+    if args.no_sbom:
+        config = config.with_overrides(outputs=[o for o in config.outputs if o != "sbom"])
     report = run_report(ReportOptions(
         repo=repo, config=config, out=args.out, now=datetime.now(UTC), since=args.since,
         until=args.until, repository_name=args.github or os.environ.get("GITHUB_REPOSITORY"),
@@ -167,6 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_init(args)
         if args.command == "merge":
             return run_merge(args)
+        if args.command == "publish":
+            return run_publish(args)
         print(opt_out_hash(args.login_or_email))
         return 0
     except DevexError as exc:

@@ -171,43 +171,6 @@ class CompositeRunner:
         return JobResult(0, results, outputs, "".join(summary))
 
 
-# Interim, until cli.py routes `publish` (add_publish_parser/run_publish): the launcher
-# then runs `publish` through the command's own parser, exactly as cli.main will.
-_INTERIM_PUBLISH_ROUTE = """import contextlib
-import io
-
-from devex_metrics import cli
-from devex_metrics.errors import DevexError
-from devex_metrics.logs import report_error, setup_logging
-
-
-def cli_routes_publish():
-    try:
-        with contextlib.redirect_stderr(io.StringIO()):
-            cli._build_parser().parse_known_args(["publish"])
-    except DevexError:
-        return False
-    return True
-
-
-def publish_main(argv):
-    import argparse
-
-    from devex_metrics.publish.command import add_publish_parser, run_publish
-
-    if argv[:1] != ["publish"]:
-        return cli.main(argv)
-    parser = argparse.ArgumentParser(prog="devex-metrics")
-    add_publish_parser(parser.add_subparsers(dest="command"))
-    setup_logging(0)
-    try:
-        return run_publish(parser.parse_args(argv))
-    except DevexError as error:
-        report_error(str(error))
-        return error.exit_code
-"""
-
-
 def python_shim(folder: Path, real_python: str, pip_log: Path) -> Path:
     """A `python3` for the simulated runner's PATH (see `test_runner_simulation`)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -225,8 +188,9 @@ exec '{real_python}' "$@"
 # the simulated venv's console script: the CLI of the package under test
 import sys
 
-{_INTERIM_PUBLISH_ROUTE}
-sys.exit(cli.main(sys.argv[1:]) if cli_routes_publish() else publish_main(sys.argv[1:]))
+from devex_metrics import cli
+
+sys.exit(cli.main(sys.argv[1:]))
 """
     shim = f"""#!/usr/bin/env bash
 # the simulated runner's python3: `-m venv DIR` makes a stand-in environment whose

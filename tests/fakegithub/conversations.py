@@ -84,6 +84,7 @@ def user_payload(account: Account) -> dict[str, Any]:
 def pull_payload(full_name: str, number: int, **fields: Any) -> dict[str, Any]:
     """A `pull-request` object (also the `pull_request` of a webhook payload)."""
     pull = example("pull-request")
+    pull["requested_teams"] = []  # the description's own example lacks the teams' `type`
     pull.update(
         number=number,
         url=f"{API}/repos/{full_name}/pulls/{number}",

@@ -25,14 +25,12 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import subprocess
 import tempfile
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -49,12 +47,12 @@ from fakegithub.conversations import (
     ConversationRoutes,
     Review,
     invalid,
-    iso,
     pull_payload,
     request_problem,
     route_shape,
     user_payload,
 )
+from fakegithub.gitobjects import Git, commit_payload
 from fakegithub.rest import NOT_FOUND
 from fakegithub.server import Response
 
@@ -70,48 +68,6 @@ __all__ = [
     "pull_payload",
     "user_payload",
 ]
-
-
-class _Git:
-    def __init__(self, bare: Path) -> None:
-        self.bare = bare
-
-    def __call__(
-        self,
-        *args: str,
-        data: bytes | None = None,
-        env: dict[str, str] | None = None,
-        check: bool = True,
-    ) -> str:
-        proc = subprocess.run(
-            ["git", "--git-dir", str(self.bare), *args],
-            input=data,
-            capture_output=True,
-            check=False,
-            env={**os.environ, "GIT_CONFIG_NOSYSTEM": "1", **(env or {})},
-        )
-        if check and proc.returncode != 0:
-            raise RuntimeError(f"git {' '.join(args)}: {proc.stderr.decode()}")
-        return proc.stdout.decode() if proc.returncode == 0 else ""
-
-    def ok(self, *args: str) -> bool:
-        """Whether the command succeeds (`update-ref` with an old value, `merge-base`)."""
-        proc = subprocess.run(
-            ["git", "--git-dir", str(self.bare), *args], capture_output=True, check=False
-        )
-        return proc.returncode == 0
-
-    def blob(self, sha: str) -> bytes:
-        proc = subprocess.run(
-            ["git", "--git-dir", str(self.bare), "cat-file", "blob", sha],
-            capture_output=True,
-            check=True,
-        )
-        return proc.stdout
-
-    def resolve(self, name: str, kind: str) -> str | None:
-        out = self("rev-parse", "--verify", "-q", f"{name}^{{{kind}}}", check=False).strip()
-        return out or None
 
 
 @dataclass
@@ -134,7 +90,7 @@ class GitDataApi(ConversationRoutes):
     def __post_init__(self) -> None:
         if not (self.bare / "HEAD").exists():
             subprocess.run(["git", "init", "-q", "--bare", str(self.bare)], check=True)
-        self.git = _Git(self.bare)
+        self.git = Git(self.bare)
         self._lock = threading.Lock()
 
     @property
@@ -348,48 +304,6 @@ class GitDataApi(ConversationRoutes):
         }
         args = ["commit-tree", tree, *[a for p in parents for a in ("-p", str(p))], "-F", "-"]
         sha = self.git(*args, data=str(payload["message"]).encode(), env=env).strip()
-        return Response(201, self._commit_payload(sha, tree, parents, payload, account, custom))
-
-    def _commit_payload(
-        self,
-        sha: str,
-        tree: str,
-        parents: list[str | None],
-        payload: dict[str, Any],
-        account: Account,
-        custom: bool,
-    ) -> dict[str, Any]:
-        base = f"{API}/repos/{self.full_name}/git"
-        stamp = iso(datetime.fromtimestamp(self.clock(), UTC))
-        person = {
-            "name": account.login,
-            "email": f"{account.id}+{account.login}@users.noreply.github.com",
-            "date": stamp,
-        }
-        return {
-            "sha": sha,
-            "node_id": f"C_{sha}",
-            "url": f"{base}/commits/{sha}",
-            "html_url": f"https://github.com/{self.full_name}/commit/{sha}",
-            "author": person,
-            "committer": {"name": "GitHub", "email": "noreply@github.com", "date": stamp},
-            "message": payload["message"],
-            "tree": {"sha": tree, "url": f"{base}/trees/{tree}"},
-            "parents": [
-                {
-                    "sha": p,
-                    "url": f"{base}/commits/{p}",
-                    "html_url": f"https://github.com/{self.full_name}/commit/{p}",
-                }
-                for p in parents
-            ],
-            "verification": {
-                "verified": not custom,
-                "reason": "unsigned" if custom else "valid",
-                "signature": None,
-                "payload": None,
-                "verified_at": None if custom else stamp,
-            },
-        }
-
-    # -- comments and reviews ---------------------------------------------------------
+        body = commit_payload(self.full_name, sha, tree, parents, payload, account, custom,
+                              self.clock())  # fmt: skip
+        return Response(201, body)

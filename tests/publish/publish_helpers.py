@@ -22,9 +22,7 @@ if _TESTS not in sys.path:
     sys.path.append(_TESTS)
 
 from fakegithub.fixtures import settings_for  # noqa: E402
-from fakegithub.gitdata import (  # noqa: E402
-    GitDataApi,
-)
+from fakegithub.gitdata import GitDataApi  # noqa: E402
 from fakegithub.server import FakeGitHub  # noqa: E402
 from gitrepo import GitRepo, at  # noqa: E402
 

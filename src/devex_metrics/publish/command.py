@@ -54,16 +54,22 @@ def add_publish_parser(subparsers: Any) -> argparse.ArgumentParser:
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--out", type=Path, default=Path("devex-report"),
+    p.add_argument("--out", type=Path, default=Path("devex-report"), metavar="DIR",
                    help="report folder to publish (default: devex-report)")  # fmt: skip
-    p.add_argument("--repo", type=Path, default=Path(),
+    p.add_argument("--repo", type=Path, default=Path(), metavar="PATH",
                    help="checkout whose config file applies (default: .)")  # fmt: skip
-    p.add_argument("--config", type=Path, help="config file (default: "
+    p.add_argument("--config", type=Path, metavar="FILE", help="config file (default: "
                    ".github/devex-metrics.yml in --repo, if it exists)")  # fmt: skip
     p.add_argument("--github", metavar="OWNER/NAME",
                    help="GitHub repository (default: $GITHUB_REPOSITORY)")  # fmt: skip
-    p.add_argument("--branch", help="report branch (default: publish.branch, devex-metrics)")
-    p.add_argument("--path", help="folder on the report branch (default: publish.path, the root)")
+    p.add_argument(
+        "--branch", metavar="NAME", help="report branch (default: publish.branch, devex-metrics)"
+    )
+    p.add_argument(
+        "--path",
+        metavar="FOLDER",
+        help="folder on the report branch (default: publish.path, the root)",
+    )
     p.add_argument("--commit", choices=MODES, default="auto",
                    help="commit to the report branch: auto (schedule, workflow_dispatch, "
                    "push), always, never (default: auto)")  # fmt: skip

@@ -24,8 +24,7 @@ import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from devex_metrics.reporters.history import HistoryEntry, merge_entries, parse_history
-from devex_metrics.reporters.history import _line as history_line  # the one line format
+from devex_metrics.reporters.history import HistoryEntry, dump_history, merge_entries, parse_history
 
 HISTORY = "history.jsonl"
 MANIFEST = "manifest.json"
@@ -39,7 +38,7 @@ def merge_history(ours: bytes, theirs: bytes) -> bytes:
         return ours
     newest = max(reversed(entries), key=lambda entry: entry.generated_at)  # ties: this run
     merged = merge_entries(entries, newest)
-    return "".join(f"{history_line(entry)}\n" for entry in merged).encode()
+    return dump_history(merged).encode()
 
 
 def rehash_manifest(manifest: bytes, files: Mapping[str, bytes]) -> bytes:
