@@ -87,6 +87,11 @@ class SurveysConfig(_Section):
     pulse_label: str = "devex-pulse"
     friction_label: str = "devex-friction"
     repository: str | None = Field(None, pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+    record: bool = Field(
+        False,
+        description="after publishing, label the survey issues the report counted "
+        "`devex-recorded`, close and lock them (needs issues: write)",
+    )
 
 
 class CiConfig(_Section):
