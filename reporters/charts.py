@@ -33,7 +33,6 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from devex_metrics.artifacts import Artifact
-from devex_metrics.metrics.catalogue import BY_ID
 from devex_metrics.reporters.history import HistoryEntry
 
 if TYPE_CHECKING:
@@ -270,42 +269,3 @@ def chart_figures(artifacts: Sequence[Artifact]) -> dict[str, str]:
     that were actually rendered, so a report never links a missing chart."""
     rendered = {artifact.path for artifact in artifacts}
     return {key: path for key, path in PATHS.items() if path in rendered}
-
-
-def _mermaid_text(text: str) -> str:
-    """Mermaid strings cannot contain a double quote."""
-    return text.replace('"', "'")
-
-
-def _mermaid_number(value: float) -> str:
-    return f"{round(value, 2):g}"
-
-
-def mermaid_trend(history: Sequence[HistoryEntry], metric_id: str) -> str | None:
-    """A fenced Mermaid `xychart-beta` line chart of one metric over the history's ok
-    points (windows without an ok value are skipped), or None without any."""
-    points: list[tuple[datetime, float]] = [
-        (entry.window_end, entry.values[metric_id])
-        for entry in _ordered(history)
-        if metric_id in entry.values and math.isfinite(entry.values[metric_id])
-    ]
-    if not points:
-        return None
-    spec = BY_ID.get(metric_id)
-    ratio = spec is not None and spec.unit == "ratio"
-    unit = "%" if ratio else (spec.unit.replace("_", " ") if spec else "")
-    title = spec.title if spec else metric_id
-    scale = 100.0 if ratio else 1.0
-    labels = ", ".join(f'"{end:%Y-%m-%d}"' for end, _ in points)
-    values = ", ".join(_mermaid_number(value * scale) for _, value in points)
-    return "\n".join(
-        (
-            "```mermaid",
-            "xychart-beta",
-            f'    title "{_mermaid_text(title)}"',
-            f"    x-axis [{labels}]",
-            f'    y-axis "{_mermaid_text(unit)}"',
-            f"    line [{values}]",
-            "```",
-        )
-    )

@@ -33,6 +33,7 @@ from devex_metrics.metrics.result import Status
 from devex_metrics.privacy.gate import RULE_MIN_GROUP
 from devex_metrics.privacy.report import PublishedMetric, PublishedReport
 from devex_metrics.reporters.history import HistoryEntry
+from devex_metrics.reporters.mermaid import mermaid_trend
 from devex_metrics.reporters.numbers import format_hours, format_minutes, short_decimal
 from devex_metrics.reporters.org_table import repository_table
 
@@ -240,8 +241,18 @@ def render_report(
         "metrics": _ordered(report),
         "docs_url": DOCS_URL,
         "repositories": repository_table(report, format_number),
+        "mermaid": _mermaid_trends(history),
     }
     return Artifact.text(REPORT_PATH, _render("report.md.j2", context))
+
+
+def _mermaid_trends(history: Sequence[HistoryEntry]) -> list[str]:
+    """Native GitHub trend charts (Mermaid) for the history table's metrics, once there
+    are two windows to draw a line between."""
+    if len(history) < 2:
+        return []
+    blocks = (mermaid_trend(history, metric_id, min_points=2) for metric_id in HISTORY_COLUMNS)
+    return [block for block in blocks if block is not None]
 
 
 def render_summary(report: PublishedReport, *, report_url: str | None = None) -> Artifact:

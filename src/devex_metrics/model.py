@@ -209,6 +209,29 @@ class Dependency:
 
 
 @dataclass(frozen=True, slots=True)
+class CodeOwnersRule:
+    """One rule of a CODEOWNERS file: its pattern as written (gitignore-like, matched by
+    `derive.owners`) and the teams (`@org/team` owners, lowercased) among its owners.
+
+    User and email owners are people, never teams, so they are not kept; a rule
+    without team owners still counts, because the last matching rule wins: it takes
+    the path away from the teams of earlier rules (SPEC §7 keeps identities out)."""
+
+    pattern: str
+    teams: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class CodeOwners:
+    """The CODEOWNERS file GitHub would use, read at the default branch tip."""
+
+    path: str
+    rules: tuple[CodeOwnersRule, ...]
+    skipped_lines: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class RepositoryInfo:
     """What the report says about the measured repository (no people in it)."""
 
@@ -237,6 +260,10 @@ class Dataset:
     count as shipped before the horizon. A `None` GitHub field means that source
     was not collected (offline, no token): metrics that need it are `unavailable`,
     never zero.
+
+    `codeowners` and `commit_paths` are read only for `teams.source: codeowners`:
+    the paths each commit touches, for the commits the windows measure (non-merge
+    commits authored since `horizon`, and the changes of deployments since then).
     """
 
     repository: RepositoryInfo
@@ -258,3 +285,5 @@ class Dataset:
     email_logins: Mapping[str, str] = field(default_factory=dict)
     partial: bool = False
     horizon: datetime | None = None
+    codeowners: CodeOwners | None = None
+    commit_paths: Mapping[str, tuple[str, ...]] | None = None

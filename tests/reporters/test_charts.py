@@ -29,11 +29,11 @@ from devex_metrics.reporters.charts import (
     DORA_PANELS,
     Panel,
     chart_figures,
-    mermaid_trend,
     render_charts,
     series,
 )
 from devex_metrics.reporters.history import HistoryEntry, entry_from_report
+from devex_metrics.reporters.mermaid import mermaid_trend
 
 SVG = "{http://www.w3.org/2000/svg}"
 PATHS = ["charts/dora.svg", "charts/health.svg", "charts/activity.svg"]
@@ -203,12 +203,17 @@ def test_mermaid_trend_skips_windows_without_an_ok_value() -> None:
             "```mermaid",
             "xychart-beta",
             '    title "Change lead time"',
-            '    x-axis ["2024-03-03", "2024-03-17"]',
+            '    x-axis ["2024-03-02", "2024-03-16"]',  # each window's last day
             '    y-axis "hours"',
             "    line [40.25, 30]",
             "```",
         ]
     )
+
+
+def test_mermaid_trend_needs_min_points() -> None:
+    history = [entry(_day(3), {"dora.lead_time": 1.0}), entry(_day(10), {})]
+    assert mermaid_trend(history, "dora.lead_time", min_points=2) is None
 
 
 def test_mermaid_trend_shows_ratios_as_percent() -> None:

@@ -4,7 +4,9 @@
 offline), then git (always), an optional coverage file and the repository's
 dependency manifests, and returns a `Dataset` of plain domain records. GitHub
 comes first because its deployments, releases and runs decide which part of the
-git history the windows need. `read_opt_out` reads the opt-out entries.
+git history the windows need. With `teams.source: codeowners` it also reads the
+CODEOWNERS rules and the paths of the measured commits (`collect.codeowners`).
+`read_opt_out` reads the opt-out entries.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from devex_metrics.collect.codeowners import read_team_inputs
 from devex_metrics.collect.coverage import read_coverage
 from devex_metrics.collect.git import (
     Git,
@@ -135,6 +138,7 @@ def collect_git(request: CollectRequest, github: GitHubData | None = None) -> Da
     )
     dataset = _with_github(dataset, github)
     commits = _read_history(git, dataset, request)
+    dataset = _with_team_inputs(git, replace(dataset, commits=commits), request)
     log.info("git: %d commits, %d tags read in %.2f s (%d git runs)", len(commits), len(tags),
              time.monotonic() - started, git.calls)  # fmt: skip
     source = SourceUse("git", git.calls, f"{len(commits)} commits, {len(tags)} tags")
@@ -160,3 +164,12 @@ def _read_history(git: Git, dataset: Dataset, request: CollectRequest) -> dict[s
         since = horizon - CLOCK_SKEW_SLACK if horizon else None
         read_commits(git, [tip], recent, since=since, into=commits)
     return commits
+
+
+def _with_team_inputs(git: Git, dataset: Dataset, request: CollectRequest) -> Dataset:
+    """CODEOWNERS and commit paths, only when the teams come from CODEOWNERS."""
+    if request.config.teams.source != "codeowners":
+        return dataset
+    codeowners, paths = read_team_inputs(git, dataset, request.config.deployments,
+                                         request.horizon, request.until)  # fmt: skip
+    return replace(dataset, codeowners=codeowners, commit_paths=paths)

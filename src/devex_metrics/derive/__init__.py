@@ -3,8 +3,9 @@
 `derive_facts` resolves people, picks the deployment source, assigns every commit
 to the deployment that first ships it, derives every failure signal with the
 moment it becomes known (a window reads them up to its end with
-`derive.failures.failures_at`), and maps squash/rebase merge commits to their pull
-request's earliest author time.
+`derive.failures.failures_at`), maps squash/rebase merge commits to their pull
+request's earliest author time, and resolves the configured team assignment
+(`derive.teams`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from devex_metrics.derive.deployments import ShippedDeployment, derive_deploymen
 from devex_metrics.derive.failures import Signals, derive_signals
 from devex_metrics.derive.messages import has_ai_trailer
 from devex_metrics.derive.people import OptOut, People, Person
+from devex_metrics.derive.teams import Teams, derive_teams
 from devex_metrics.model import Commit, Dataset
 
 
@@ -29,6 +31,7 @@ class Facts:
     branch_commits: tuple[Commit, ...]
     people: People
     squash_change_times: Mapping[str, datetime]
+    teams: Teams | None = None
 
     def person_of(self, commit: Commit) -> Person:
         return self.people.from_email(commit.author_email)
@@ -96,4 +99,5 @@ def derive_facts(dataset: Dataset, config: Config, opt_out: OptOut) -> Facts:
         branch_commits=reachable(dataset.commits, dataset.default_tip),
         people=people,
         squash_change_times=_squash_change_times(dataset),
+        teams=derive_teams(dataset, config.teams, people),
     )

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from devex_metrics.metrics.aggregate import Aggregate
 from devex_metrics.metrics.catalogue import MetricSpec
@@ -29,6 +30,14 @@ Detail = int | float | str
 
 REPOSITORY_DIMENSION = "repository"
 """The breakdown an organisation report adds to every metric: one cell per repository."""
+
+TEAM_DIMENSION = "team"
+"""Teams inside one repository (config `teams`): repository-internal, never merged."""
+
+UNMERGED_DIMENSIONS = frozenset({REPOSITORY_DIMENSION, TEAM_DIMENSION})
+"""Breakdowns no mergeable aggregate carries: the per-repository one (a merge rebuilds
+it) and teams (names and members differ between repositories, and a per-team p50
+cannot be summed)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,35 @@ class Cell:
 Breakdown = Mapping[str, Cell]
 
 
+class Item(NamedTuple):
+    """One counted item of an overlapping breakdown: whose it is, and every cell it
+    counts in."""
+
+    person: str
+    cells: frozenset[str]
+
+
+@dataclass(frozen=True)
+class BreakdownShape:
+    """How a breakdown's cells relate to the metric's total; the gate needs it to know
+    what subtraction can reveal (`privacy.breakdown`).
+
+    `additive`: each cell counts items of the total, so the cells and the total
+    are linked by sums (complementary suppression applies); False for a statistic
+    per cell, such as a per-team p50, from which subtraction reveals nothing (each
+    cell is still gated on its people). `items`: for an additive breakdown whose
+    cells may overlap (a commit in two teams), every item (id → person, cells), so
+    the gate can audit the overlaps; None when the cells partition the total.
+    A dimension without a shape is an additive partition (friction categories, an
+    organisation's repositories)."""
+
+    additive: bool = True
+    items: Mapping[str, Item] | None = None
+
+
+PARTITION = BreakdownShape()
+
+
 @dataclass(frozen=True)
 class MetricResult:
     """One computed metric, before the privacy gate.
@@ -62,9 +100,10 @@ class MetricResult:
     identities whose items make up the sample (None for system metrics). `details`
     holds extra numbers of the metric (e.g. `unrecovered`, `dropped_negative`);
     `breakdowns` splits the value by a dimension (dimension → cell name → cell).
-    `aggregate` holds the mergeable parts behind the value (SPEC §9). When the
-    people set is unknown (`people` None on a person-derived organisation metric
-    merged without an org salt), `people_bound` is a lower bound of its size.
+    `shapes` says how a dimension's cells relate to the total (absent: an additive
+    partition). `aggregate` holds the mergeable parts behind the value (SPEC §9).
+    When the people set is unknown (`people` None on a person-derived organisation
+    metric merged without an org salt), `people_bound` is a lower bound of its size.
     """
 
     spec: MetricSpec
@@ -80,6 +119,7 @@ class MetricResult:
     breakdowns: Mapping[str, Breakdown] = field(default_factory=dict)
     aggregate: Aggregate | None = None
     people_bound: int | None = None
+    shapes: Mapping[str, BreakdownShape] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
