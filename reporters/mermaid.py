@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from devex_metrics.metrics.catalogue import BY_ID
 from devex_metrics.reporters.history import HistoryEntry
 
-
 _LAST_DAY = timedelta(microseconds=1)  # a window `[start, end)` ends the day before `end`
 
 
