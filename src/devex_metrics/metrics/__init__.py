@@ -68,9 +68,9 @@ def compute_metrics(dataset: Dataset, config: Config, facts: Facts, window: Wind
     failures = failures_at(facts.signals, len(facts.shipped), window.end)
     results: dict[str, MetricResult] = {}
     results.update(dora_metrics(facts.shipped, failures, window, facts.person_of,
-                                facts.change_time))  # fmt: skip
+                                facts.change_time, facts.teams))  # fmt: skip
     results.update(activity_metrics(facts.branch_commits, window, facts.person_of,
-                                    facts.has_ai_trailer))  # fmt: skip
+                                    facts.has_ai_trailer, facts.teams))  # fmt: skip
     branch = dataset.repository.default_branch
     if dataset.pull_requests is not None:
         results.update(pull_request_metrics(dataset.pull_requests, branch, window,

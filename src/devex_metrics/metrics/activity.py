@@ -1,7 +1,8 @@
 """Git activity metrics (SPEC §6): commits, contributors, AI-assisted share.
 
 `branch_commits` are the non-merge commits reachable from the default branch; a
-commit belongs to a window by its author time.
+commit belongs to a window by its author time. With teams configured, commits get
+a team breakdown (`metrics.teams`); contributors never do.
 """
 
 from __future__ import annotations
@@ -9,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 
 from devex_metrics.derive.people import Person
+from devex_metrics.derive.teams import Teams
 from devex_metrics.metrics.aggregate import Aggregate, count_parts, ratio_parts
 from devex_metrics.metrics.catalogue import spec
 from devex_metrics.metrics.result import MetricResult, Status
+from devex_metrics.metrics.teams import commits_by_team, with_team_breakdown
 from devex_metrics.model import Commit, Window
 
 _NO_COMMITS = "no commit with author time in the window"
@@ -22,8 +25,10 @@ def activity_metrics(
     window: Window,
     person_of: Callable[[Commit], Person],
     has_ai_trailer: Callable[[Commit], bool],
+    teams: Teams | None = None,
 ) -> Mapping[str, MetricResult]:
     counted = 0
+    items: list[tuple[Commit, Person]] = []
     people: set[str] = set()
     ai_commits = 0
     assisted = 0
@@ -36,11 +41,16 @@ def activity_metrics(
         elif person.counted:
             counted += 1
             people.add(person.key)
+            if teams is not None:
+                items.append((commit, person))
             if has_ai_trailer(commit):
                 assisted += 1
     group = frozenset(people)
+    commits = _count("space.activity.commits", counted, group)
+    if teams is not None:
+        commits = with_team_breakdown(commits, commits_by_team(items, teams))
     results = [
-        _count("space.activity.commits", counted, group),
+        commits,
         _count("space.activity.contributors", len(group), group),
         _share(assisted + ai_commits, counted + ai_commits, group),
     ]

@@ -13,11 +13,13 @@ from fractions import Fraction
 from devex_metrics.derive.deployments import ShippedDeployment
 from devex_metrics.derive.failures import FailureInfo
 from devex_metrics.derive.people import Person
+from devex_metrics.derive.teams import Teams
 from devex_metrics.metrics import tiers
 from devex_metrics.metrics.aggregate import count_parts, ratio_parts, sample_parts
 from devex_metrics.metrics.catalogue import spec
 from devex_metrics.metrics.result import MetricResult, Status
 from devex_metrics.metrics.stats import p50_p90
+from devex_metrics.metrics.teams import lead_time_by_team, with_team_breakdown
 from devex_metrics.model import Commit, Window
 
 HOUR = timedelta(hours=1)
@@ -64,11 +66,14 @@ def lead_time(
     window: Window,
     person_of: Callable[[Commit], Person],
     change_time: Callable[[Commit], datetime],
+    teams: Teams | None = None,
 ) -> MetricResult:
     """p50/p90 of deployment time − change time over measured changes; the first
     known deployment has no baseline; bots, AI agents and opted-out people's
-    changes are not measured; negative values are dropped and counted."""
+    changes are not measured; negative values are dropped and counted. With teams,
+    each team's p50 over its changes is a breakdown."""
     hours: list[float] = []
+    measured: list[tuple[Commit, Person, float]] = []
     people: set[str] = set()
     dropped = 0
     for deployment in _in_window(shipped, window):
@@ -84,6 +89,8 @@ def lead_time(
                 continue
             hours.append(value)
             people.add(person.key)
+            if teams is not None:
+                measured.append((change, person, value))
     details = {"dropped_negative": dropped}
     aggregate = sample_parts(hours, dropped_negative=dropped)
     if not hours:
@@ -92,10 +99,13 @@ def lead_time(
                             note="no measured change in the window's deployments",
                             aggregate=aggregate)  # fmt: skip
     p50, p90 = p50_p90(hours)
-    return MetricResult(spec("dora.lead_time"), Status.OK, len(hours), value=p50,
-                        people=frozenset(people), p50=p50, p90=p90,
-                        tier=tiers.lead_time_tier(p50), details=details,
-                        aggregate=aggregate)  # fmt: skip
+    result = MetricResult(spec("dora.lead_time"), Status.OK, len(hours), value=p50,
+                          people=frozenset(people), p50=p50, p90=p90,
+                          tier=tiers.lead_time_tier(p50), details=details,
+                          aggregate=aggregate)  # fmt: skip
+    if teams is None:
+        return result
+    return with_team_breakdown(result, lead_time_by_team(measured, teams))
 
 
 def change_failure_rate(
@@ -156,10 +166,11 @@ def dora_metrics(
     window: Window,
     person_of: Callable[[Commit], Person],
     change_time: Callable[[Commit], datetime],
+    teams: Teams | None = None,
 ) -> Mapping[str, MetricResult]:
     results = (
         deployment_frequency(shipped, window),
-        lead_time(shipped, window, person_of, change_time),
+        lead_time(shipped, window, person_of, change_time, teams),
         change_failure_rate(shipped, failures, window),
         recovery_time(shipped, failures, window),
         rework_rate(shipped, failures, window),
