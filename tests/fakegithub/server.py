@@ -312,6 +312,9 @@ def _handler_for(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
         def do_PATCH(self) -> None:
             self._serve("PATCH")
 
+        def do_PUT(self) -> None:
+            self._serve("PUT")
+
         def _serve(self, method: str) -> None:
             length = int(self.headers.get("content-length") or 0)
             body = self.rfile.read(length) if length else b""

@@ -2,8 +2,9 @@
 
 One run, in this order, so that whatever fails later, the earlier results stand:
 step outputs and the job summary (local files, never fail on GitHub) → the commit
-onto the report branch → the pull request comment → a closing line in the job
-summary saying what was published.
+onto the report branch → the survey issues recorded (only when asked:
+`--record-surveys` or `surveys.record`; see `surveys`) → the pull request comment →
+a closing line in the job summary saying what was published.
 
 Decisions (`--commit`, `--pr-comment`):
 - commit `auto` commits on `schedule`, `workflow_dispatch` and `push` runs, never
@@ -31,6 +32,7 @@ if TYPE_CHECKING:  # the CLI builds every parser at start-up: keep PyGithub out 
     from devex_metrics.config import Config
     from devex_metrics.publish.files import Destination
     from devex_metrics.publish.folder import ReportFolder
+    from devex_metrics.publish.plan import Plan
 
 MODES = ("auto", "always", "never")
 
@@ -85,6 +87,10 @@ def add_publish_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--restore-history", action="store_true",
                    help="only copy history.jsonl from the report branch into --out "
                    "(run before `report`, so trends span runs), then exit")  # fmt: skip
+    p.add_argument("--record-surveys", action="store_true",
+                   help="after the commit, label the survey issues the report counted "
+                   "devex-recorded, close and lock them (needs issues: write; "
+                   "default: surveys.record, off)")  # fmt: skip
     p.add_argument("--dry-run", action="store_true",
                    help="print what would be written, write nothing")  # fmt: skip
     return p
@@ -127,8 +133,11 @@ def run_publish(args: argparse.Namespace, env: Mapping[str, str] | None = None) 
         env=env,
         has_token=settings is not None,
     )
+    record = bool(args.record_surveys or config.surveys.record)
     if args.dry_run:
         print(planning.describe(plan, files, destination))
+        if record:
+            print(_describe_recording(args, env, config, plan, folder))
         return 0
     _local_outputs(args, env, folder)
     for reason in plan.skipped:  # a missing token is worth an annotation; the rest is routine
@@ -141,7 +150,8 @@ def run_publish(args: argparse.Namespace, env: Mapping[str, str] | None = None) 
     client = GitHubClient(settings)
     try:
         with stage("publish"):
-            run = PublishRun(Api(client), destination, config, repo=args.repo, env=env)
+            run = PublishRun(Api(client), destination, config, repo=args.repo, env=env,
+                             record_surveys=record)  # fmt: skip
             lines = run.execute(plan, files, folder)
     finally:
         client.close()
@@ -152,6 +162,21 @@ def run_publish(args: argparse.Namespace, env: Mapping[str, str] | None = None) 
     if summary and not args.no_job_summary and lines:
         append_summary(Path(summary), "\n".join(f"- {line}" for line in lines))
     return 0
+
+
+def _describe_recording(
+    args: argparse.Namespace,
+    env: Mapping[str, str],
+    config: Config,
+    plan: Plan,
+    folder: ReportFolder,
+) -> str:
+    """The dry run's line about survey issues (no request: it says which, not how many)."""
+    from devex_metrics.publish.surveys import describe_recording, recording_blocker, survey_target
+
+    repository = args.github or env.get("GITHUB_REPOSITORY") or "this repository"
+    blocker = recording_blocker(commit=plan.commit, event=plan.event.name, document=folder.document)
+    return describe_recording(survey_target(config, repository), folder.document, blocker)
 
 
 def _local_outputs(args: argparse.Namespace, env: Mapping[str, str], folder: ReportFolder) -> None:

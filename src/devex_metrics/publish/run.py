@@ -25,6 +25,7 @@ from devex_metrics.publish.folder import REPORT_FILE, ReportFolder
 from devex_metrics.publish.gitdata import CommitOutcome, GitDataPublisher
 from devex_metrics.publish.outputs import annotate
 from devex_metrics.publish.plan import Plan
+from devex_metrics.publish.surveys import record_surveys, recording_blocker, survey_target
 from devex_metrics.reporters.pr_comment import Link, render_pr_comment
 
 READ_ONLY = ("no pull request comment: the token is read-only here (a pull request from a "
@@ -51,8 +52,10 @@ class PublishRun:
         repo: Path,
         env: Mapping[str, str],
         now: datetime | None = None,
+        record_surveys: bool = False,
     ) -> None:
         self.api, self.destination, self.config = api, destination, config
+        self.record_surveys = record_surveys
         self.repo, self.env = repo, env
         self.now = now or datetime.now(UTC)
         self.server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
@@ -65,6 +68,8 @@ class PublishRun:
                 files, commit_message(folder)
             )
             lines.append(self._commit_line(commit))
+            if self.record_surveys:
+                lines.append(self._record_surveys(plan, folder))
         if plan.comment_on is not None and folder.document is not None:
             lines.append(self._comment(plan, plan.comment_on, folder, commit))
         elif plan.comment_on is not None:
@@ -94,6 +99,18 @@ class PublishRun:
             url = f"{self.server}/{self.api.repository}/actions/runs/{run_id}"
             links.append(Link("Full summary of this run", url))
         return tuple(links)
+
+    # -- survey issues (after the commit: the report that counted them is published) --
+
+    def _record_surveys(self, plan: Plan, folder: ReportFolder) -> str:
+        document = folder.document
+        blocker = recording_blocker(commit=plan.commit, event=plan.event.name, document=document)
+        if blocker is not None or document is None:
+            line = f"survey issues not recorded: {blocker}"
+            annotate("notice", line)
+            return line
+        target = survey_target(self.config, self.api.repository)
+        return record_surveys(self.api, target, document.window.end)
 
     # -- comment --------------------------------------------------------------------
 
