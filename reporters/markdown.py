@@ -83,6 +83,14 @@ def metric_value(metric: PublishedMetric) -> str:
     return format_number(metric.value, metric.spec.unit, metric.id)
 
 
+def cell_value(value: float | None, metric: PublishedMetric) -> str:
+    """A published breakdown cell's value in its metric's unit (a count, or a p50 in
+    hours); empty for a suppressed cell, which has no value."""
+    if value is None:
+        return ""
+    return format_number(value, metric.spec.unit, metric.id)
+
+
 def metric_p90(metric: PublishedMetric) -> str:
     if not metric.ok or metric.p90 is None:
         return ""
@@ -157,6 +165,7 @@ def _environment() -> Environment:
     environment.filters.update(
         value=metric_value,
         p90=metric_p90,
+        cell_value=cell_value,
         trend=metric_trend,
         cell=cell,
         day=day,

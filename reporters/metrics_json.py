@@ -169,7 +169,9 @@ class Metric(_Document):
     tier: Literal["elite", "high", "medium", "low"] | Omitted = None
     details: Mapping[str, int | float | str] | Omitted = None
     breakdowns: Mapping[str, Mapping[str, BreakdownCell]] | Omitted = Field(
-        None, description="dimension → cell → gated count (e.g. friction reports by category)"
+        None,
+        description="dimension → cell → gated value: a count (friction reports by category, "
+        "commits by team) or, for a percentile metric, the cell's p50 (lead time by team)",
     )
     note: str | Omitted = None
     previous: Previous | Omitted = None

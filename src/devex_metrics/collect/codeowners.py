@@ -171,14 +171,16 @@ def read_team_inputs(
     tip = dataset.default_tip
     codeowners = read_codeowners(git, tip) if tip else None
     if codeowners is None:
+        looked = ", ".join(CODEOWNERS_LOCATIONS)
         log.warning("teams.source is codeowners, but the default branch has no CODEOWNERS "
-                    "file (looked in %s): no team breakdowns", ", ".join(CODEOWNERS_LOCATIONS))  # fmt: skip
+                    "file (looked in %s): no team breakdowns", looked)  # fmt: skip
         return None, None
     if codeowners.skipped_lines:
         log.warning("%s: %d line(s) with invalid syntax skipped, as GitHub does",
                     codeowners.path, codeowners.skipped_lines)  # fmt: skip
     started = time.monotonic()
     paths = read_commit_paths(git, measured_commits(dataset, deployments, since, until))
+    took = time.monotonic() - started
     log.info("codeowners: %d rules from %s; paths of %d commits read in %.2f s",
-             len(codeowners.rules), codeowners.path, len(paths), time.monotonic() - started)  # fmt: skip
+             len(codeowners.rules), codeowners.path, len(paths), took)  # fmt: skip
     return codeowners, paths

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from devex_metrics.metrics.aggregate import Aggregate
-from devex_metrics.metrics.result import REPOSITORY_DIMENSION, Breakdown, MetricResult
+from devex_metrics.metrics.result import UNMERGED_DIMENSIONS, Breakdown, MetricResult
 from devex_metrics.metrics.sketch import Sketch, sketch_from_bins
 from devex_metrics.model import Window
 from devex_metrics.privacy.orgkeys import OrgKeys
@@ -168,9 +168,10 @@ def _sketch_data(sketch: Sketch | None) -> SketchData | None:
 def _cells(
     breakdowns: Mapping[str, Breakdown], names: Pseudonyms, *, with_people: bool
 ) -> dict[str, dict[str, CellData]]:
-    """Cells of every breakdown but the per-repository one (a merge rebuilds that).
-    A cell's pseudonyms say which category each person is in, so they are written
-    only into sealed aggregates (`with_people`)."""
+    """Cells of every breakdown but the per-repository one (a merge rebuilds that)
+    and the team one (repository-internal). A cell's pseudonyms say which category
+    each person is in, so they are written only into sealed aggregates
+    (`with_people`)."""
     return {
         dimension: {
             name: CellData(
@@ -181,12 +182,12 @@ def _cells(
             for name, cell in sorted(cells.items())
         }
         for dimension, cells in sorted(breakdowns.items())
-        if dimension != REPOSITORY_DIMENSION
+        if dimension not in UNMERGED_DIMENSIONS
     }
 
 
 def _has_cells(result: MetricResult) -> bool:
-    return any(dimension != REPOSITORY_DIMENSION for dimension in result.breakdowns)
+    return any(dimension not in UNMERGED_DIMENSIONS for dimension in result.breakdowns)
 
 
 def aggregate_data(

@@ -11,8 +11,11 @@ Rules, applied per metric:
   `privacy.aggregates` (threat model: `privacy.orgkeys`);
 - the previous window is gated by the same rule before it is attached for trends;
 - the health score is computed here, from the gated values only;
-- breakdown cells are gated per cell with complementary suppression; an
-  organisation report's per-repository cells are gated the same way.
+- breakdown cells are gated per cell with complementary suppression, by the
+  rule of each breakdown's shape (`privacy.breakdown`); an organisation report's
+  per-repository cells are gated the same way;
+- team cells (`teams` config) never enter an aggregate, so a hidden team cell
+  neither seals nor trims the aggregate `merge` reads.
 
 The gate logs how many values each rule suppressed, never the data.
 """
@@ -27,7 +30,7 @@ from datetime import datetime
 
 from devex_metrics.metrics.catalogue import BY_ID, People
 from devex_metrics.metrics.health import health_components, health_score
-from devex_metrics.metrics.result import REPOSITORY_DIMENSION, MetricResult, MetricSet, Status
+from devex_metrics.metrics.result import UNMERGED_DIMENSIONS, MetricResult, MetricSet, Status
 from devex_metrics.model import RepositoryInfo, SourceUse, Window
 from devex_metrics.privacy.aggregates import Pseudonyms, aggregate_context, publish_aggregate
 from devex_metrics.privacy.breakdown import RULE_COMPLEMENTARY, PublishedCell, gate_breakdowns
@@ -89,7 +92,7 @@ def _gate_one(result: MetricResult, k: int) -> tuple[PublishedMetric, Counter[st
         )
     by_people = result.spec.people is People.SET
     cells, small, complementary = gate_breakdowns(
-        result.breakdowns, k, total_published=True, by_people=by_people
+        result.breakdowns, k, total_published=True, by_people=by_people, shapes=result.shapes
     )
     counts = Counter({RULE_MIN_GROUP: small, RULE_COMPLEMENTARY: complementary})
     return (
@@ -123,8 +126,9 @@ class _AggregateWriter:
     def attach(
         self, metric: PublishedMetric, result: MetricResult, window: Window
     ) -> PublishedMetric:
-        hidden = any(not cell.published for dimension, cells in metric.breakdowns.items()
-                     if dimension != REPOSITORY_DIMENSION for cell in cells.values())  # fmt: skip
+        merged = (cells for dimension, cells in metric.breakdowns.items()
+                  if dimension not in UNMERGED_DIMENSIONS)  # fmt: skip
+        hidden = any(not cell.published for cells in merged for cell in cells.values())
         stored = publish_aggregate(
             result, ok=metric.ok, hidden_cells=hidden, k=self.k, names=self.names,
             keys=self.keys, context=aggregate_context(self.repository, result.id, window),
