@@ -8,11 +8,13 @@ more disappears from the table at the next save.
 ``k`` is derived from the repository and:
 
 - the per-repository secret named by ``privacy.cache_secret_env``, when configured.
-  The table's values are then sealed too (XOR with an HMAC-SHA256 keystream, i.e. a
-  PRF in counter mode, keyed per entry): the cache folder alone — an Actions cache,
-  an artifact, a copied disk — reveals no identity, and keys cannot be linked across
-  repositories or guessed by hashing candidate logins. Confidentiality only: the
-  cache is not authenticated, and a tampered entry only garbles one identity;
+  The table's values are then sealed too (XOR with an HMAC-SHA256 keystream, a PRF
+  in counter mode keyed by the entry's own key, which is itself the HMAC of the
+  value — a deterministic, SIV-like construction: equal values seal alike, and
+  nothing else leaks): the cache folder alone — an Actions cache, an artifact, a
+  copied disk — reveals no identity, and keys cannot be linked across repositories
+  or guessed by hashing candidate logins. A tampered entry is detected on reading
+  (the opened value must key back to its entry's key) and the cache is dropped;
 - otherwise a random salt stored with the cache. Keys are still unlinkable across
   repositories, but the table is plain text: configure a secret to protect it.
 """
