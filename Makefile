@@ -6,6 +6,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.devex-installed
 OUT    ?= devex-report
+# The quick-start report includes today's work: its window ends tomorrow 00:00 UTC
+# (the CLI's default end is today 00:00 UTC, which suits scheduled runs).
+UNTIL  ?= $(shell $(PYTHON) -c 'import datetime as d; print(d.datetime.now(d.timezone.utc).date() + d.timedelta(days=1))')
 
 .PHONY: report test lint typecheck unit clean
 
@@ -17,7 +20,7 @@ $(STAMP): pyproject.toml
 
 ## A report on this repository's own git history: no token, no network.
 report: $(STAMP)
-	$(BIN)/devex-metrics report --offline --repo . --out $(OUT)
+	$(BIN)/devex-metrics report --offline --repo . --out $(OUT) --until $(UNTIL)
 
 ## Everything CI checks: lint, format, strict types, the whole test suite.
 test: lint typecheck unit
