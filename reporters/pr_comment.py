@@ -36,7 +36,7 @@ from devex_metrics.reporters.markdown import (
     metric_trend,
     metric_value,
 )
-from devex_metrics.reporters.metrics_json import Metric, MetricsDocument
+from devex_metrics.reporters.metrics_document import Metric, MetricsDocument
 from devex_metrics.reporters.numbers import format_hours
 
 MARKER = "<!-- devex-metrics:pr-comment -->"

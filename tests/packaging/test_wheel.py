@@ -4,6 +4,7 @@ package-data file missing from the wheel fails here rather than for a user."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -23,11 +24,26 @@ def _run(*args: str | Path, cwd: Path) -> str:
     return proc.stdout
 
 
+def _source_tree(target: Path) -> Path:
+    """The checkout's files (tracked, and untracked but not ignored) copied to `target`,
+    so a stale `build/` folder of the checkout can never leak into the wheel."""
+    listing = _run("git", "-C", ROOT, "ls-files", "-z", "--cached", "--others",
+                   "--exclude-standard", cwd=ROOT)  # fmt: skip
+    for name in filter(None, listing.split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            destination = target / name
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination)
+    return target
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     dist = tmp_path_factory.mktemp("dist")
+    source = _source_tree(tmp_path_factory.mktemp("source"))
     _run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", dist, ROOT, cwd=dist)  # fmt: skip
+         "--wheel-dir", dist, source, cwd=dist)  # fmt: skip
     (found,) = dist.glob("devex_metrics-*.whl")
     return found
 

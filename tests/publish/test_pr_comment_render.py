@@ -11,7 +11,8 @@ from devex_metrics.metrics.catalogue import BY_ID
 from devex_metrics.metrics.result import MetricResult, MetricSet, Status
 from devex_metrics.model import RepositoryInfo, SourceUse, Window
 from devex_metrics.privacy.gate import apply_gate
-from devex_metrics.reporters.metrics_json import MetricsDocument, build_metrics_document
+from devex_metrics.reporters.metrics_document import MetricsDocument
+from devex_metrics.reporters.metrics_json import build_metrics_document
 from devex_metrics.reporters.pr_comment import (
     MARKER,
     MAX_CHARS,

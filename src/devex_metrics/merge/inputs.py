@@ -18,11 +18,8 @@ from devex_metrics.errors import UsageError
 from devex_metrics.metrics.sketch import RELATIVE_ACCURACY
 from devex_metrics.model import Window
 from devex_metrics.privacy.orgkeys import OrgKeys
-from devex_metrics.reporters.metrics_json import (
-    METRICS_JSON_PATH,
-    MetricsDocument,
-    load_metrics_json,
-)
+from devex_metrics.reporters.metrics_document import MetricsDocument
+from devex_metrics.reporters.metrics_json import METRICS_JSON_PATH, load_metrics_json
 
 
 def input_files(paths: Sequence[Path]) -> list[Path]:

@@ -38,7 +38,7 @@ from devex_metrics.privacy.aggregates import (
     open_aggregate,
 )
 from devex_metrics.privacy.orgkeys import OrgKeys, SealError
-from devex_metrics.reporters.metrics_json import Metric, MetricsDocument
+from devex_metrics.reporters.metrics_document import Metric, MetricsDocument
 
 HEALTH_ID = "health.score"
 CURRENT, PREVIOUS = "current", "previous"

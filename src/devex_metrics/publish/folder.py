@@ -18,7 +18,8 @@ from pathlib import Path
 from devex_metrics.errors import UsageError
 from devex_metrics.metrics.result import Status
 from devex_metrics.reporters.markdown import day, last_day
-from devex_metrics.reporters.metrics_json import MetricsDocument, load_metrics_json
+from devex_metrics.reporters.metrics_document import MetricsDocument
+from devex_metrics.reporters.metrics_json import load_metrics_json
 
 METRICS_FILE = "metrics.json"
 SUMMARY_FILE = "summary.md"

@@ -47,7 +47,7 @@ from devex_metrics.config import Config
 from devex_metrics.publish.api import Api, GitHubStatusError
 from devex_metrics.publish.event import PULL_EVENTS, parse_time
 from devex_metrics.publish.outputs import annotate
-from devex_metrics.reporters.metrics_json import MetricsDocument
+from devex_metrics.reporters.metrics_document import MetricsDocument
 
 RECORDED_LABEL = "devex-recorded"
 LOCK_REASON = "resolved"
