@@ -22,3 +22,9 @@ def test_readme_quick_start_is_two_commands() -> None:
     lines = block.splitlines()[1:]
     commands = [line for line in lines if line.strip() and not line.startswith("#")]
     assert commands == ["make report", "make test"]
+
+
+def test_the_repository_uses_the_forms_that_init_installs() -> None:
+    for name in ("devex-pulse.yml", "devex-friction.yml"):
+        ours = (ROOT / ".github" / "ISSUE_TEMPLATE" / name).read_bytes()
+        assert ours == (ROOT / "templates" / "issue_forms" / name).read_bytes()
