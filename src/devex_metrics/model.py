@@ -285,5 +285,7 @@ class Dataset:
     email_logins: Mapping[str, str] = field(default_factory=dict)
     partial: bool = False
     horizon: datetime | None = None
+    # (ancestor, descendant) pairs git confirmed where the commits read cannot show it
+    ancestry: frozenset[tuple[str, str]] = frozenset()
     codeowners: CodeOwners | None = None
     commit_paths: Mapping[str, tuple[str, ...]] | None = None

@@ -26,7 +26,8 @@ ALICE, BOB, CAROL = (
 def measure(repo: GitRepo, config: dict[str, Any] | None = None, window: Window = WINDOW,
             opt_out: tuple[str, ...] = ()) -> MetricSet:  # fmt: skip
     cfg = parse_config(config or {}, "test") if config else Config()
-    dataset = collect_git(CollectRequest(repo=repo.path, config=cfg))
+    request = CollectRequest(repo=repo.path, config=cfg, horizon=window.previous().start)
+    dataset = collect_git(request)  # read from the horizon, as `report` does
     facts = derive_facts(dataset, cfg, OptOut(cfg.privacy.opt_out + opt_out))
     return compute_metrics(dataset, cfg, facts, window)
 
@@ -318,3 +319,18 @@ def test_opt_out_file_is_read_from_the_repository(repo: GitRepo) -> None:
 
     repo.write(".github/devex-metrics-optout", "# comment\n\ncarol@example.com\nsha256:ABC\n")
     assert read_opt_out(repo.path, Config()) == ("carol@example.com", "sha256:ABC")
+
+
+def test_rollback_to_a_release_older_than_the_horizon(repo: GitRepo) -> None:
+    """The windowed read does not hold the old release's history; git confirms the
+    ancestry, so the rollback is still seen (the previous window starts at day 60,
+    and nothing before day 30 is read)."""
+    old = repo.commit("old good", at(1))
+    repo.commit("more", at(2))
+    repo.tag("v1", annotated_at=at(2, hours=1))
+    repo.commit("new", at(85))
+    repo.tag("v2", annotated_at=at(85, hours=1))
+    repo.tag("v3", sha=old, annotated_at=at(86))  # back to a commit v1 shipped on day 2
+    events = {e.ref: e for e in measure(repo, window=Window(at(80), at(100))).deployments}
+    assert events["v2"].failed and events["v2"].signals == ("rollback",)
+    assert events["v3"].is_remedy

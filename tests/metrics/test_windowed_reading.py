@@ -25,7 +25,9 @@ from devex_metrics.metrics.result import MetricSet
 from devex_metrics.model import Window
 
 WINDOW = Window(at(40), at(60))
-STEP = st.sampled_from(["commit", "commit", "commit", "tag", "feature", "hotfix", "revert"])
+STEP = st.sampled_from(
+    ["commit", "commit", "commit", "tag", "feature", "hotfix", "revert", "rollback"]
+)
 
 
 def _build(root: Path, steps: list[str], use_tags: bool) -> GitRepo:
@@ -48,6 +50,10 @@ def _build(root: Path, steps: list[str], use_tags: bool) -> GitRepo:
             repo.merge(branch, when, message=f"Merge pull request #{n} from acme/{branch}")
         else:
             shas.append(repo.commit(f"change {n}", when, author=author))
+        if use_tags and step == "rollback":
+            # redeploy an early commit no tag names yet: a rollback, often to a
+            # commit shipped before the horizon
+            repo.tag(f"r{n}", sha=shas[1 + n % max(1, len(shas) // 3)], annotated_at=when)
         if use_tags and (step == "tag" or n == len(steps) - 1):
             repo.tag(f"v{n}", annotated_at=when)
     return repo
@@ -70,7 +76,7 @@ def _comparable(metrics: MetricSet) -> object:
     return results, metrics.deployment_source, metrics.deployments
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(STEP, min_size=4, max_size=40), st.booleans())
 def test_horizon_reading_equals_full_reading(steps: list[str], use_tags: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:

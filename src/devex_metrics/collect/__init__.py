@@ -11,6 +11,7 @@ CODEOWNERS rules and the paths of the measured commits (`collect.codeowners`).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from dataclasses import dataclass, replace
@@ -24,6 +25,7 @@ from devex_metrics.collect.git import (
     Git,
     ensure_full_history,
     first_parent_before,
+    is_ancestor,
     open_repository,
     read_commits,
     read_tags,
@@ -138,7 +140,9 @@ def collect_git(request: CollectRequest, github: GitHubData | None = None) -> Da
     )
     dataset = _with_github(dataset, github)
     commits = _read_history(git, dataset, request)
-    dataset = _with_team_inputs(git, replace(dataset, commits=commits), request)
+    dataset = replace(dataset, commits=commits)
+    dataset = replace(dataset, ancestry=_ancestry(git, dataset, request))
+    dataset = _with_team_inputs(git, dataset, request)
     log.info("git: %d commits, %d tags read in %.2f s (%d git runs)", len(commits), len(tags),
              time.monotonic() - started, git.calls)  # fmt: skip
     source = SourceUse("git", git.calls, f"{len(commits)} commits, {len(tags)} tags")
@@ -164,6 +168,23 @@ def _read_history(git: Git, dataset: Dataset, request: CollectRequest) -> dict[s
         since = horizon - CLOCK_SKEW_SLACK if horizon else None
         read_commits(git, [tip], recent, since=since, into=commits)
     return commits
+
+
+def _ancestry(git: Git, dataset: Dataset, request: CollectRequest) -> frozenset[tuple[str, str]]:
+    """Rollback facts the commits read cannot show: for each deployment since the
+    horizon whose commit was not read (so it was shipped before the horizon), whether
+    it is a strict ancestor of the deployment before it — asked of git, one small run
+    per such pair (a redeploy of an old release), never per commit."""
+    plan = derive_deployments(dataset, request.config.deployments)
+    horizon = request.horizon
+    if horizon is None or plan.source in (None, "merges"):
+        return frozenset()
+    known: set[tuple[str, str]] = set()
+    for previous, current in itertools.pairwise(plan.deployments):
+        unread = current.sha not in dataset.commits and current.sha != previous.sha
+        if current.time >= horizon and unread and is_ancestor(git, current.sha, previous.sha):
+            known.add((current.sha, previous.sha))
+    return frozenset(known)
 
 
 def _with_team_inputs(git: Git, dataset: Dataset, request: CollectRequest) -> Dataset:

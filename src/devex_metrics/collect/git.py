@@ -274,3 +274,15 @@ def first_parent_before(git: Git, tip: str, moment: datetime) -> str | None:
     until = int(moment.timestamp()) - 1
     out = git.run("rev-list", "--first-parent", "-1", f"--until={until}", tip, check=False)
     return out.strip() or None
+
+
+def is_ancestor(git: Git, ancestor: str, descendant: str) -> bool:
+    """`git merge-base --is-ancestor`: exit 0 yes, 1 no; anything else is an error."""
+    git.calls += 1
+    proc = subprocess.run(
+        ["git", "-C", str(git.root), "merge-base", "--is-ancestor", ancestor, descendant],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if proc.returncode not in (0, 1):
+        raise RunError(f"git merge-base failed in {git.root}: {proc.stderr.strip()}")
+    return proc.returncode == 0

@@ -91,6 +91,7 @@ def derive_facts(dataset: Dataset, config: Config, opt_out: OptOut) -> Facts:
     signals = derive_signals(
         shipped, dataset.commits, config=config.failures,
         pulls=dataset.pull_requests or (), incidents=dataset.incidents or (),
+        ancestry=dataset.ancestry,
     )  # fmt: skip
     return Facts(
         deployment_source=plan.source,

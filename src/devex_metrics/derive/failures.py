@@ -136,12 +136,17 @@ def _code_signals(
 
 
 def _rollbacks(
-    shipped: Sequence[ShippedDeployment], commits: Mapping[str, Commit]
+    shipped: Sequence[ShippedDeployment],
+    commits: Mapping[str, Commit],
+    ancestry: frozenset[tuple[str, str]],
 ) -> Iterator[Signal | RemedyMark]:
+    """`ancestry` holds the pairs collect confirmed with git where the history read
+    from the horizon cannot show the path (a rollback to a release older than it)."""
     for previous, current in itertools.pairwise(shipped):
         if current.commits:
             continue  # a deployment that ships new commits cannot deploy an ancestor
-        if is_strict_ancestor(current.deployment.sha, previous.deployment.sha, commits):
+        pair = (current.deployment.sha, previous.deployment.sha)
+        if pair in ancestry or is_strict_ancestor(*pair, commits):
             time = current.deployment.time
             yield Signal(previous.index, "rollback", time, time)
             yield RemedyMark(current.index, time)
@@ -193,12 +198,13 @@ def derive_signals(
     config: FailuresConfig,
     pulls: Sequence[PullRequest] = (),
     incidents: Sequence[Incident] = (),
+    ancestry: frozenset[tuple[str, str]] = frozenset(),
 ) -> Signals:
     """Every failure signal and remedy mark over all deployments (time-ordered)."""
     index = _ShaIndex(shipped)
     found = [
         *_code_signals(shipped, index, _Hotfix(config, pulls)),
-        *_rollbacks(shipped, commits),
+        *_rollbacks(shipped, commits, ancestry),
         *_incidents(shipped, incidents, index, timedelta(hours=config.incident_window_hours)),
         *_incident_fixes(shipped, pulls, incidents),
     ]
