@@ -334,3 +334,23 @@ def test_rollback_to_a_release_older_than_the_horizon(repo: GitRepo) -> None:
     events = {e.ref: e for e in measure(repo, window=Window(at(80), at(100))).deployments}
     assert events["v2"].failed and events["v2"].signals == ("rollback",)
     assert events["v3"].is_remedy
+
+
+def test_configured_merges_source_reads_from_the_horizon(repo: GitRepo) -> None:
+    """`deployments.source: merges` (not only `auto` falling back to it) reads the
+    first-parent line, with the baseline before the horizon known as not first."""
+    for day in (1, 2, 40):
+        repo.commit(f"day {day}", at(day))
+    repo.checkout("long-lived", create=True)
+    repo.commit("written long ago", at(5))  # committed before the horizon's slack
+    repo.checkout("main")
+    repo.merge("long-lived", at(85))
+    repo.commit("day 86", at(86))
+    repo.tag("v1")  # a tag, so `auto` would pick tags; the config says merges
+    window = Window(at(80), at(100))
+    metrics = measure(repo, {"deployments": {"source": "merges"}}, window=window)
+    assert metrics.deployment_source == "merges"
+    assert [e.time for e in metrics.deployments] == [at(85), at(86)]
+    lead = metrics.results["dora.lead_time"]
+    assert lead.samples == 2  # the old branch commit (80 days) and day 86 (0 h)
+    assert lead.p90 == pytest.approx(0.9 * 80 * 24)

@@ -34,7 +34,7 @@ from devex_metrics.collect.git import (
 from devex_metrics.collect.github.settings import GitHubSettings
 from devex_metrics.collect.manifests import collect_dependencies
 from devex_metrics.config import Config
-from devex_metrics.derive.deployments import derive_deployments
+from devex_metrics.derive.deployments import DeploymentPlan, derive_deployments
 from devex_metrics.errors import UsageError
 from devex_metrics.model import Commit, Dataset, RepositoryInfo, SourceUse
 
@@ -139,9 +139,10 @@ def collect_git(request: CollectRequest, github: GitHubData | None = None) -> Da
         horizon=request.horizon,
     )
     dataset = _with_github(dataset, github)
-    commits = _read_history(git, dataset, request)
+    plan = derive_deployments(dataset, request.config.deployments)
+    commits = _read_history(git, dataset, plan, request.horizon)
     dataset = replace(dataset, commits=commits)
-    dataset = replace(dataset, ancestry=_ancestry(git, dataset, request))
+    dataset = replace(dataset, ancestry=_ancestry(git, dataset, plan, request.horizon))
     dataset = _with_team_inputs(git, dataset, request)
     log.info("git: %d commits, %d tags read in %.2f s (%d git runs)", len(commits), len(tags),
              time.monotonic() - started, git.calls)  # fmt: skip
@@ -149,13 +150,18 @@ def collect_git(request: CollectRequest, github: GitHubData | None = None) -> Da
     return replace(dataset, commits=commits, sources=(*dataset.sources, source))
 
 
-def _read_history(git: Git, dataset: Dataset, request: CollectRequest) -> dict[str, Commit]:
-    tip, horizon = dataset.default_tip, request.horizon
+def _read_history(
+    git: Git, dataset: Dataset, plan: DeploymentPlan, horizon: datetime | None
+) -> dict[str, Commit]:
+    """The commits the windows need (see the module docstring of `collect.git`).
+    `plan` is computed before any commit is read, so under `auto` the `merges`
+    source shows up as no source at all (under `merges`, as an empty list); it is
+    read from the default branch's first-parent line since the horizon."""
+    tip = dataset.default_tip
     if tip is None and not dataset.tags:
         return {}
-    plan = derive_deployments(dataset, request.config.deployments)
     deployments = plan.deployments
-    if plan.source is None and request.config.deployments.source in ("auto", "merges") and tip:
+    if plan.source in (None, "merges") and tip:
         # The merges source: everything the default branch added since the last
         # first-parent commit before the horizon, and that commit itself.
         baseline = first_parent_before(git, tip, horizon) if horizon else None
@@ -170,13 +176,13 @@ def _read_history(git: Git, dataset: Dataset, request: CollectRequest) -> dict[s
     return commits
 
 
-def _ancestry(git: Git, dataset: Dataset, request: CollectRequest) -> frozenset[tuple[str, str]]:
+def _ancestry(
+    git: Git, dataset: Dataset, plan: DeploymentPlan, horizon: datetime | None
+) -> frozenset[tuple[str, str]]:
     """Rollback facts the commits read cannot show: for each deployment since the
     horizon whose commit was not read (so it was shipped before the horizon), whether
     it is a strict ancestor of the deployment before it — asked of git, one small run
     per such pair (a redeploy of an old release), never per commit."""
-    plan = derive_deployments(dataset, request.config.deployments)
-    horizon = request.horizon
     if horizon is None or plan.source in (None, "merges"):
         return frozenset()
     known: set[tuple[str, str]] = set()
