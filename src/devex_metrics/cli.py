@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from devex_metrics import __version__
+from devex_metrics.argtypes import date, group_size, positive_int
 from devex_metrics.config import config_json_schema, load_config
 from devex_metrics.derive.people import opt_out_hash
 from devex_metrics.errors import DevexError, UsageError
@@ -27,27 +28,6 @@ from devex_metrics.scaffold import add_init_parser, run_init
 _REPORT_EXAMPLE = """example:
   devex-metrics report --repo . --offline --out devex-report
   devex-metrics report --window-days 30 --until 2026-11-01 --coverage coverage.xml"""
-
-
-def _date(text: str) -> datetime:
-    """A date (`2026-11-01`) or an ISO 8601 time; naive values are UTC."""
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a date: use YYYY-MM-DD or an ISO 8601 time"
-        ) from None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
-    return value
 
 
 class _Parser(argparse.ArgumentParser):
@@ -67,10 +47,10 @@ def _add_report(sub: argparse._SubParsersAction[_Parser]) -> None:
                    help="GitHub repository (default: $GITHUB_REPOSITORY)")  # fmt: skip
     p.add_argument("--config", type=Path, help="config file (default: "
                    ".github/devex-metrics.yml in --repo, if it exists)")  # fmt: skip
-    p.add_argument("--since", type=_date, help="window start (default: --until − window days)")
-    p.add_argument("--until", type=_date, help="window end, exclusive (default: today 00:00 UTC)")
-    p.add_argument("--window-days", type=_positive_int, help="window length in days")
-    p.add_argument("--min-group-size", type=_positive_int, help="k of the privacy gate")
+    p.add_argument("--since", type=date, help="window start (default: --until − window days)")
+    p.add_argument("--until", type=date, help="window end, exclusive (default: today 00:00 UTC)")
+    p.add_argument("--window-days", type=positive_int, help="window length in days")
+    p.add_argument("--min-group-size", type=group_size, help="k of the privacy gate")
     p.add_argument("--out", type=Path, default=Path("devex-report"),
                    help="output folder (default: devex-report)")  # fmt: skip
     p.add_argument("--coverage", type=Path, help="Cobertura XML, coverage.py JSON or lcov file")

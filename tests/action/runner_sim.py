@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from runner_files import read_outputs
 
 _EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 _PATHS = (
@@ -66,31 +67,6 @@ def evaluate(text: object, context: Context) -> str:
     if isinstance(text, bool):
         return "true" if text else "false"
     return _EXPRESSION.sub(lambda m: context.value(m.group(1)), str(text))
-
-
-def read_outputs(text: str) -> dict[str, str]:
-    """A `GITHUB_OUTPUT` file as the runner parses it."""
-    lines = text.replace("\r\n", "\n").split("\n")
-    outputs: dict[str, str] = {}
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        index += 1
-        if not line:
-            continue
-        heredoc = "<<" in line and ("=" not in line or line.index("<<") < line.index("="))
-        if not heredoc:
-            name, _, value = line.partition("=")
-            outputs[name] = value
-            continue
-        name, delimiter = line.split("<<", 1)
-        value_lines: list[str] = []
-        while lines[index] != delimiter:
-            value_lines.append(lines[index])
-            index += 1
-        index += 1
-        outputs[name] = "\n".join(value_lines)
-    return outputs
 
 
 @dataclass

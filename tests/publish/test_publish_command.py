@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from publish_helpers import BRANCH, FORK_TOKEN, Hub, Reports, publish, read_outputs
+from publish_helpers import BRANCH, FORK_TOKEN, Hub, Reports, publish
+from runner_files import read_outputs
 
 from devex_metrics.publish.folder import machine_number
 from devex_metrics.reporters.metrics_json import load_metrics_json

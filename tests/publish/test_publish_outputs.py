@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from publish_helpers import read_outputs
+from runner_files import read_outputs
 
 from devex_metrics.publish.outputs import (
     annotate,

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from devex_metrics import __version__
+from devex_metrics.argtypes import group_size
 from devex_metrics.config import OUTPUT_KINDS
 from devex_metrics.errors import UsageError
 from devex_metrics.logs import stage
@@ -55,18 +56,6 @@ class MergeOptions:
     outputs: Sequence[str] = MERGE_OUTPUTS
 
 
-def _k(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 3:
-        raise argparse.ArgumentTypeError(
-            f"{value} is below 3: a smaller group makes individuals identifiable"
-        )
-    return value
-
-
 def add_merge_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
     """Register `merge` on the CLI's subcommands (wired in `cli.py`)."""
     parser = subparsers.add_parser(
@@ -94,7 +83,7 @@ def add_merge_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument(
         "--min-group-size",
-        type=_k,
+        type=group_size,
         help="k of the organisation's privacy gate (default: the largest k of the inputs)",
     )
     parser.add_argument(

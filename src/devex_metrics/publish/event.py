@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from devex_metrics.collect.github.convert import parse_optional_time
 from devex_metrics.derive.people import People
 from devex_metrics.errors import UsageError
 from devex_metrics.reporters.pr_comment import PullFacts, PullState
@@ -54,9 +55,8 @@ class Event:
 
 
 def parse_time(value: object) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    """An event payload's timestamp, or None when absent (GitHub's format, via collect)."""
+    return parse_optional_time(value) if isinstance(value, str) else None
 
 
 def _int(value: object) -> int | None:

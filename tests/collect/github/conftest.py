@@ -19,13 +19,12 @@ _TESTS = str(Path(__file__).resolve().parents[2])
 if _TESTS not in sys.path:
     sys.path.append(_TESTS)
 
-from fakegithub.dataset import NOW, SINCE, Repo  # noqa: E402
-from fakegithub.fixtures import FakeClock, settings_for  # noqa: E402
+from fakegithub.dataset import Repo  # noqa: E402
+from fakegithub.fixtures import FakeClock, collect_from  # noqa: E402
 from fakegithub.scenarios import scenario_dataset  # noqa: E402
 from fakegithub.server import FakeGitHub  # noqa: E402
 
-from devex_metrics.collect.github import GitHubData, collect_github  # noqa: E402
-from devex_metrics.config import Config  # noqa: E402
+from devex_metrics.collect.github import GitHubData  # noqa: E402
 
 
 @pytest.fixture
@@ -62,16 +61,7 @@ def scenario() -> Iterator[tuple[GitHubData, FakeGitHub]]:
     clock = FakeClock()
     server = FakeGitHub(scenario_dataset(), clock=clock).start()
     try:
-        data = collect_github(
-            settings_for(server),
-            Config(),
-            since=SINCE,
-            until=NOW,
-            cache_dir=None,
-            now=NOW,
-            sleep=clock.sleep,
-            clock=clock,
-        )
+        data = collect_from(server, clock)
         yield data, server
     finally:
         server.stop()

@@ -15,7 +15,6 @@ from fakegithub.dataset import (
     ALICE,
     CAROL,
     NOW,
-    SINCE,
     Commit,
     Deployment,
     Issue,
@@ -24,11 +23,11 @@ from fakegithub.dataset import (
     large_dataset,
     sha_of,
 )
-from fakegithub.fixtures import FakeClock, settings_for
+from fakegithub.fixtures import FakeClock, collect_from
 from fakegithub.scenarios import PULSE_BODY, pull, scenario_dataset
 from fakegithub.server import FakeGitHub
 
-from devex_metrics.collect.github import GitHubData, collect_github
+from devex_metrics.collect.github import GitHubData
 from devex_metrics.collect.github.token import Secret
 from devex_metrics.config import Config
 
@@ -51,16 +50,8 @@ def run(
     repository: str = "octo/app",
     **settings: Any,
 ) -> GitHubData:
-    return collect_github(
-        settings_for(server, repository, **settings),
-        config or Config(),
-        since=SINCE + shift,
-        until=NOW + shift,
-        cache_dir=cache,
-        now=NOW + shift,
-        sleep=clock.sleep,
-        clock=clock,
-    )
+    return collect_from(server, clock, config=config, repository=repository, cache_dir=cache,
+                        shift=shift, **settings)  # fmt: skip
 
 
 def test_second_run_without_changes_costs_under_five_percent(

@@ -8,13 +8,12 @@ from dataclasses import fields
 from typing import Any
 
 import pytest
-from fakegithub.dataset import NOW, SINCE, large_dataset
-from fakegithub.fixtures import FakeClock, settings_for
+from fakegithub.dataset import large_dataset
+from fakegithub.fixtures import FakeClock, collect_from
 from fakegithub.scenarios import scenario_dataset
 from fakegithub.server import FAULTS, FakeGitHub
 
-from devex_metrics.collect.github import GitHubData, collect_github
-from devex_metrics.config import Config
+from devex_metrics.collect.github import GitHubData
 from devex_metrics.errors import RunError
 
 Scenario = tuple[GitHubData, FakeGitHub]
@@ -28,16 +27,7 @@ def records(data: GitHubData) -> dict[str, Any]:
 def collect(
     server: FakeGitHub, clock: FakeClock, repository: str = "octo/app", **settings: Any
 ) -> GitHubData:
-    return collect_github(
-        settings_for(server, repository, **settings),
-        Config(),
-        since=SINCE,
-        until=NOW,
-        cache_dir=None,
-        now=NOW,
-        sleep=clock.sleep,
-        clock=clock,
-    )
+    return collect_from(server, clock, repository=repository, **settings)
 
 
 @pytest.mark.parametrize(

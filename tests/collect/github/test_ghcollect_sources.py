@@ -19,11 +19,11 @@ from fakegithub.dataset import (
     large_dataset,
     sha_of,
 )
-from fakegithub.fixtures import FakeClock, settings_for
+from fakegithub.fixtures import FakeClock, collect_from
 from fakegithub.scenarios import FRICTION_BODY, PULSE_BODY, scenario_dataset
 from fakegithub.server import FakeGitHub
 
-from devex_metrics.collect.github import GitHubData, collect_github
+from devex_metrics.collect.github import GitHubData
 from devex_metrics.config import Config
 
 Scenario = tuple[GitHubData, FakeGitHub]
@@ -36,16 +36,7 @@ def collect(
     repository: str = "octo/app",
     **settings: object,
 ) -> GitHubData:
-    return collect_github(
-        settings_for(server, repository, **settings),
-        config or Config(),
-        since=SINCE,
-        until=NOW,
-        cache_dir=None,
-        now=NOW,
-        sleep=clock.sleep,
-        clock=clock,
-    )
+    return collect_from(server, clock, config=config, repository=repository, **settings)
 
 
 def test_deployments_over_the_whole_history_with_first_success(scenario: Scenario) -> None:
